@@ -1,0 +1,174 @@
+//! Command-line syntax (clap derive) and nothing else: `lib::run` turns these types into plain
+//! options for the commands. Flag names are spelled out so they can be grepped.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "Screen a medication list for drugs associated with nocturnal leg cramps \
+and warn about quinine.\n\nDecision support for professionals, not medical advice: every finding \
+shows what matched, how, the evidence and its source; the prescriber and pharmacist decide.";
+
+const AFTER: &str = "Exit codes: 0 success; 1 a finding at or above --fail-on; 2 usage, input or \
+data error (also when a batch record could not be read). A closed pipe is not an error.\n\n\
+Examples:\n  crampcheck check lipitor \"hctz 25 mg\" \"quinine sulfate 324 MG Oral Capsule\"\n  \
+crampcheck check --file data/sample/patient.csv\n  crampcheck batch data/sample/batch.csv --format jsonl\n  \
+crampcheck lookup furosimide\n  crampcheck list --level high";
+
+/// crampcheck command line.
+#[derive(Debug, Parser)]
+#[command(name = "crampcheck", version, about = ABOUT, after_help = AFTER, max_term_width = 100)]
+pub struct Cli {
+    /// Options shared by every command.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Output format [default: table; csv for batch]
+    #[arg(long = "format", short = 'f', value_enum, global = true)]
+    pub format: Option<FormatArg>,
+    /// Write output to FILE (written to a temporary file, renamed into place on success)
+    #[arg(long = "output", short = 'o', value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+    /// Use the knowledge base in DIR (drugs.csv, aliases.csv, sources.csv; optional vocabulary.tsv)
+    #[arg(long = "kb", value_name = "DIR", global = true)]
+    pub kb: Option<PathBuf>,
+    /// Exit with 1 when a finding reaches LEVEL (warning = quinine)
+    #[arg(long = "fail-on", value_enum, value_name = "LEVEL", global = true)]
+    pub fail_on: Option<LevelArg>,
+    /// When to colour the table (NO_COLOR is honoured)
+    #[arg(long = "color", value_enum, default_value_t = ColorArg::Auto, global = true)]
+    pub color: ColorArg,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Screen one patient's list, from arguments or a file
+    Check(CheckArgs),
+    /// Screen a CSV of many patients, streaming
+    Batch(BatchArgs),
+    /// Show how names resolve: normalized text, candidates, scores and the evidence
+    Lookup(LookupArgs),
+    /// List the knowledge base and its sources
+    List(ListArgs),
+}
+
+/// `check` arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Medication entries, e.g. lipitor "hctz 25 mg"
+    #[arg(value_name = "ENTRY")]
+    pub entries: Vec<String>,
+    /// Read entries from PATH (- = stdin): a CSV with a medication column, or one entry per line
+    #[arg(long = "file", value_name = "PATH", conflicts_with = "entries")]
+    pub file: Option<PathBuf>,
+    /// Name of the medication column in a CSV file
+    #[arg(long = "med-column", value_name = "NAME")]
+    pub med_column: Option<String>,
+    /// CSV field delimiter [default: detected among , ; and tab]
+    #[arg(long = "delimiter", value_name = "CHAR")]
+    pub delimiter: Option<char>,
+}
+
+/// `batch` arguments.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// CSV files with a patient column and a medication column (- = stdin)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Name of the patient-id column
+    #[arg(long = "patient-column", value_name = "NAME")]
+    pub patient_column: Option<String>,
+    /// Name of the medication column
+    #[arg(long = "med-column", value_name = "NAME")]
+    pub med_column: Option<String>,
+    /// CSV field delimiter [default: detected among , ; and tab]
+    #[arg(long = "delimiter", value_name = "CHAR")]
+    pub delimiter: Option<char>,
+    /// Write one record per patient instead of one per finding (patients must be contiguous)
+    #[arg(long = "summary")]
+    pub summary: bool,
+    /// Worker threads [default: the number of cores]
+    #[arg(long = "jobs", short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Never show a progress bar (it is shown only when stderr is a terminal)
+    #[arg(long = "no-progress")]
+    pub no_progress: bool,
+}
+
+/// `lookup` arguments.
+#[derive(Debug, Args)]
+pub struct LookupArgs {
+    /// Names or entries to explain
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+}
+
+/// `list` arguments.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only drugs whose class contains TEXT (e.g. statin, loop)
+    #[arg(long = "class", value_name = "TEXT")]
+    pub class: Option<String>,
+    /// Only drugs at LEVEL
+    #[arg(long = "level", value_enum, value_name = "LEVEL")]
+    pub level: Option<LevelArg>,
+    /// List the sources instead of the drugs
+    #[arg(long = "sources")]
+    pub sources: bool,
+}
+
+/// `--format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned table for people
+    Table,
+    /// CSV, one record per finding
+    Csv,
+    /// JSON Lines, one object per finding
+    Jsonl,
+    /// One JSON array
+    Json,
+}
+
+/// Level values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LevelArg {
+    /// Small or non-significant association
+    Low,
+    /// Significant smaller association, or strongly associated per review
+    Moderate,
+    /// Sequence ratio ≥ 2
+    High,
+    /// Quinine
+    Warning,
+}
+
+/// `--color` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// Colour when writing to a terminal and NO_COLOR is unset
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

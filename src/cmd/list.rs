@@ -1,0 +1,188 @@
+//! `list`: the knowledge base (filtered by class or level) or its sources.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+use tabled::builder::Builder;
+use tabled::settings::object::Columns;
+use tabled::settings::{Style, Width};
+
+use super::{Context, Outcome};
+use crate::kb::Level;
+use crate::report::Format;
+
+/// Options of `list`.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Only classes containing this text.
+    pub class: Option<String>,
+    /// Only this level.
+    pub level: Option<Level>,
+    /// List sources instead of drugs.
+    pub sources: bool,
+}
+
+#[derive(Serialize)]
+struct DrugView<'a> {
+    ingredient: &'a str,
+    class: &'a str,
+    level: &'a str,
+    evidence: &'a str,
+    advice: &'a str,
+    sources: String,
+    aliases: String,
+}
+
+/// Writes the knowledge base.
+///
+/// # Errors
+/// When the output cannot be written.
+pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome> {
+    let format = ctx.format.unwrap_or(Format::Table);
+    if opts.sources {
+        let rows: Vec<&crate::kb::Source> = ctx.kb.sources.iter().collect();
+        let cells = |s: &crate::kb::Source| {
+            vec![
+                s.id.clone(),
+                s.citation.clone(),
+                s.pmid.clone(),
+                s.doi.clone(),
+            ]
+        };
+        emit(
+            out,
+            format,
+            &["id", "citation", "pmid", "doi"],
+            &rows,
+            cells,
+            3,
+            70,
+        )?;
+        return Ok(Outcome::default());
+    }
+    let class = opts.class.as_deref().map(str::to_lowercase);
+    let mut drugs: Vec<(usize, &crate::kb::Drug)> = ctx
+        .kb
+        .drugs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            class
+                .as_deref()
+                .is_none_or(|c| d.class.to_lowercase().contains(c))
+        })
+        .filter(|(_, d)| opts.level.is_none_or(|l| d.level == l))
+        .collect();
+    drugs.sort_by(|a, b| {
+        b.1.level
+            .cmp(&a.1.level)
+            .then(a.1.class.cmp(&b.1.class))
+            .then(a.1.ingredient.cmp(&b.1.ingredient))
+    });
+    let views: Vec<DrugView<'_>> = drugs
+        .iter()
+        .map(|&(id, d)| DrugView {
+            ingredient: &d.ingredient,
+            class: &d.class,
+            level: d.level.as_str(),
+            evidence: &d.evidence,
+            advice: &d.advice,
+            sources: d.sources.join("; "),
+            aliases: ctx
+                .kb
+                .aliases
+                .iter()
+                .filter(|a| a.ingredients.contains(&id))
+                .map(|a| a.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let cells = |v: &DrugView<'_>| {
+        vec![
+            v.ingredient.to_owned(),
+            v.class.to_owned(),
+            v.level.to_owned(),
+            v.evidence.to_owned(),
+            v.sources.clone(),
+            v.aliases.clone(),
+        ]
+    };
+    let refs: Vec<&DrugView<'_>> = views.iter().collect();
+    emit(
+        out,
+        format,
+        &[
+            "ingredient",
+            "class",
+            "level",
+            "evidence",
+            "sources",
+            "aliases",
+        ],
+        &refs,
+        |v| cells(v),
+        3,
+        50,
+    )?;
+    if format == Format::Table {
+        writeln!(
+            out,
+            "{} drugs; knowledge base: {}",
+            views.len(),
+            ctx.kb.origin
+        )?;
+    }
+    Ok(Outcome::default())
+}
+
+/// Writes rows as a table (wrapping one wide column), CSV, JSON Lines or JSON.
+fn emit<T: Serialize>(
+    out: &mut dyn Write,
+    format: Format,
+    header: &[&str],
+    rows: &[&T],
+    cells: impl Fn(&T) -> Vec<String>,
+    wide: usize,
+    width: usize,
+) -> Result<()> {
+    match format {
+        Format::Table => {
+            let mut b = Builder::default();
+            b.push_record(header.iter().copied());
+            for r in rows {
+                b.push_record(cells(r));
+            }
+            let mut t = b.build();
+            t.with(Style::sharp())
+                .modify(Columns::one(wide), Width::wrap(width).keep_words(true));
+            if header.len() > 5 {
+                t.modify(Columns::one(5), Width::wrap(40).keep_words(true));
+            }
+            writeln!(out, "{t}")?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(&mut *out);
+            for r in rows {
+                w.serialize(r)?;
+            }
+            if rows.is_empty() {
+                w.write_record(header)?;
+            }
+            w.flush()?;
+        }
+        Format::Jsonl => {
+            for r in rows {
+                serde_json::to_writer(&mut *out, r)?;
+                writeln!(out)?;
+            }
+        }
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, rows)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! The commands, one file each, with one entry signature: `run(&Context, &Options, out)`.
+
+pub mod batch;
+pub mod check;
+pub mod list;
+pub mod lookup;
+
+use crate::kb::{Kb, Level};
+use crate::lexicon::Lexicon;
+use crate::matcher::resolve;
+use crate::report::{self, Encoded, Format, Summary};
+use crate::screen::{Finding, screen};
+
+/// What every command needs: the knowledge base, the name index and the output settings.
+pub struct Context {
+    /// The knowledge base.
+    pub kb: Kb,
+    /// Every known name.
+    pub lex: Lexicon,
+    /// The output format chosen by the user, if any.
+    pub format: Option<Format>,
+    /// Whether to colour table output.
+    pub color: bool,
+}
+
+impl Context {
+    /// Resolves, screens and encodes one entry.
+    #[must_use]
+    pub fn screen_entry(&self, format: Format, text: &str) -> Encoded {
+        let findings = screen(&self.kb, &self.lex, &resolve(&self.lex, text));
+        report::encode(format, &self.kb, findings)
+    }
+
+    /// Encodes an error entry.
+    #[must_use]
+    pub fn error_entry(&self, format: Format, reason: String) -> Encoded {
+        report::encode(format, &self.kb, vec![Finding::error(reason)])
+    }
+}
+
+/// What a command reports back for the exit code and for stderr.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Counts of findings, for commands that screen.
+    pub summary: Option<Summary>,
+    /// Lines for stderr.
+    pub messages: Vec<String>,
+}
+
+impl Outcome {
+    /// Whether a finding reached `level`.
+    #[must_use]
+    pub fn reaches(&self, level: Level) -> bool {
+        self.summary
+            .and_then(|s| s.highest)
+            .is_some_and(|h| h >= level)
+    }
+
+    /// Whether some input record could not be read.
+    #[must_use]
+    pub fn has_errors(&self) -> bool {
+        self.summary.is_some_and(|s| s.errors > 0)
+    }
+}

@@ -1,0 +1,534 @@
+//! Reading entries: one patient's list (a CSV with a medication column, or one entry per line) and
+//! streaming batch CSV with one configured reader and one reused record. Every record is accounted
+//! for: a record that cannot be read becomes an error entry with its row and reason.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// Header names recognized as the medication column, best first.
+pub const MED_COLUMNS: &[&str] = &[
+    "medication",
+    "medications",
+    "medication_name",
+    "medicine",
+    "drug",
+    "drug_name",
+    "med",
+    "meds",
+    "med_name",
+    "name",
+    "description",
+    "drug_description",
+    "product",
+    "product_name",
+    "rx",
+    "entry",
+];
+
+/// Header names recognized as the patient column, best first.
+pub const PATIENT_COLUMNS: &[&str] = &[
+    "patient",
+    "patient_id",
+    "patientid",
+    "patient_number",
+    "mrn",
+    "person_id",
+    "subject",
+    "subject_id",
+    "member_id",
+    "pid",
+    "id",
+];
+
+/// The longest entry accepted, in bytes; a longer one is an error record, not a crash or a hang.
+pub const MAX_ENTRY_BYTES: usize = 1024;
+
+/// A source of input: a path, or standard input for `-`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input.
+    Stdin,
+    /// A file.
+    File(PathBuf),
+}
+
+impl Source {
+    /// `-` is standard input.
+    #[must_use]
+    pub fn from_path(p: &Path) -> Source {
+        if p.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::File(p.to_owned())
+        }
+    }
+
+    /// The name used in messages.
+    #[must_use]
+    pub fn name(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".into(),
+            Source::File(p) => p.display().to_string(),
+        }
+    }
+
+    fn open(&self) -> Result<Box<dyn Read>> {
+        Ok(match self {
+            Source::Stdin => Box::new(io::stdin().lock()),
+            Source::File(p) => {
+                Box::new(File::open(p).with_context(|| format!("cannot open {}", p.display()))?)
+            }
+        })
+    }
+
+    /// The size in bytes, when known (for progress).
+    #[must_use]
+    pub fn len(&self) -> Option<u64> {
+        match self {
+            Source::Stdin => None,
+            Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+        }
+    }
+}
+
+/// Normalizes a header cell for matching: lowercase, spaces/dashes/dots as underscores.
+fn header_key(h: &str) -> String {
+    h.trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c == ' ' || c == '-' || c == '.' {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Finds a column: by the name given, or the first of `known` present.
+fn find_column(headers: &[String], given: Option<&str>, known: &[&str]) -> Option<usize> {
+    let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
+    match given {
+        Some(g) => keys.iter().position(|k| *k == header_key(g)),
+        None => known.iter().find_map(|n| keys.iter().position(|k| k == n)),
+    }
+}
+
+/// Picks the delimiter of a header line: the most frequent of `,`, `;` and tab outside quotes.
+#[must_use]
+pub fn detect_delimiter(line: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b';', b'\t'][best]
+    }
+}
+
+fn delimiter_byte(d: Option<char>) -> Result<Option<u8>> {
+    match d {
+        None => Ok(None),
+        Some(c) if c.is_ascii() && c != '"' && c != '\n' && c != '\r' => Ok(Some(c as u8)),
+        Some(c) => bail!(
+            "--delimiter must be one ASCII character other than a quote or newline, got {c:?}"
+        ),
+    }
+}
+
+/// Decodes bytes as UTF-8, or else as Windows-1252 (what spreadsheets export as "ANSI").
+/// Returns whether the fallback was used.
+#[must_use]
+pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (std::borrow::Cow::Borrowed(s), false),
+        Err(_) => (
+            std::borrow::Cow::Owned(bytes.iter().map(|&b| cp1252(b)).collect()),
+            true,
+        ),
+    }
+}
+
+fn cp1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
+/// One entry of a patient's list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListEntry {
+    /// 1-based number among the input's records.
+    pub row: u64,
+    /// The text.
+    pub text: String,
+    /// Why the record could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+/// Reads one patient's list: a CSV when a medication column is named or found in the header,
+/// otherwise one entry per non-blank line.
+///
+/// # Errors
+/// When the source cannot be read, or a named column is missing.
+pub fn read_list(
+    src: &Source,
+    med_column: Option<&str>,
+    delimiter: Option<char>,
+) -> Result<Vec<ListEntry>> {
+    let mut bytes = Vec::new();
+    src.open()?
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", src.name()))?;
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let first_line = body
+        .split(|&b| b == b'\n')
+        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let Some(first_line) = first_line else {
+        bail!("{}: no entries (the input is empty)", src.name());
+    };
+    let delim = delimiter_byte(delimiter)?.unwrap_or_else(|| detect_delimiter(first_line));
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(body);
+    let mut record = csv::ByteRecord::new();
+    let header: Vec<String> = if rdr
+        .read_byte_record(&mut record)
+        .map_err(|e| csv_error(src, &e))?
+    {
+        record.iter().map(|f| decode(f).0.into_owned()).collect()
+    } else {
+        Vec::new()
+    };
+    let column = find_column(&header, med_column, MED_COLUMNS);
+    let Some(column) = column else {
+        if let Some(name) = med_column {
+            bail!(
+                "{}: no column named `{name}` (columns: {})",
+                src.name(),
+                header.join(", ")
+            );
+        }
+        return Ok(plain_lines(body));
+    };
+    let mut out = Vec::new();
+    let mut row = 0;
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                row += 1;
+                out.push(list_entry(
+                    row,
+                    record.get(column),
+                    record.len(),
+                    header.len(),
+                ));
+            }
+            Err(e) => bail!(csv_error(src, &e)),
+        }
+    }
+    if out.is_empty() {
+        bail!("{}: the CSV has a header but no entries", src.name());
+    }
+    Ok(out)
+}
+
+fn list_entry(row: u64, field: Option<&[u8]>, len: usize, expected: usize) -> ListEntry {
+    let error = |e: String| ListEntry {
+        row,
+        text: String::new(),
+        error: Some(e),
+    };
+    if len != expected {
+        return error(format!("expected {expected} fields, found {len}"));
+    }
+    let Some(field) = field else {
+        return error("missing medication".into());
+    };
+    let text = decode(field).0.trim().to_owned();
+    match check_entry(&text) {
+        Some(e) => ListEntry {
+            row,
+            text,
+            error: Some(e),
+        },
+        None => ListEntry {
+            row,
+            text,
+            error: None,
+        },
+    }
+}
+
+/// Why an entry cannot be screened, if it cannot.
+#[must_use]
+pub fn check_entry(text: &str) -> Option<String> {
+    if text.is_empty() {
+        Some("missing medication".into())
+    } else if text.len() > MAX_ENTRY_BYTES {
+        Some(format!(
+            "entry longer than {MAX_ENTRY_BYTES} bytes ({} bytes)",
+            text.len()
+        ))
+    } else {
+        None
+    }
+}
+
+fn plain_lines(body: &[u8]) -> Vec<ListEntry> {
+    let mut out = Vec::new();
+    let mut row = 0;
+    for line in body.split(|&b| b == b'\n') {
+        let text = decode(line).0.trim().to_owned();
+        if text.is_empty() {
+            continue;
+        }
+        row += 1;
+        let error = check_entry(&text);
+        out.push(ListEntry { row, text, error });
+    }
+    out
+}
+
+fn csv_error(src: &Source, e: &csv::Error) -> anyhow::Error {
+    match e.position() {
+        Some(p) => anyhow::anyhow!("{}:{}: {e}", src.name(), p.line()),
+        None => anyhow::anyhow!("{}: {e}", src.name()),
+    }
+}
+
+/// Column settings for batch input.
+#[derive(Clone, Debug, Default)]
+pub struct BatchColumns {
+    /// Patient column name, if given.
+    pub patient: Option<String>,
+    /// Medication column name, if given.
+    pub med: Option<String>,
+    /// Delimiter, if given.
+    pub delimiter: Option<char>,
+}
+
+/// A streaming batch reader over one source.
+pub struct BatchReader {
+    src: Source,
+    rdr: csv::Reader<Box<dyn Read>>,
+    record: csv::ByteRecord,
+    patient: usize,
+    med: usize,
+    width: usize,
+    row: u64,
+}
+
+/// One batch record, borrowed from the reader's reused buffer.
+#[derive(Debug)]
+pub struct BatchRecord<'a> {
+    /// 1-based number among the source's records.
+    pub row: u64,
+    /// Line where the record starts.
+    pub line: u64,
+    /// Patient id ("" when unreadable).
+    pub patient: std::borrow::Cow<'a, str>,
+    /// Medication text.
+    pub med: std::borrow::Cow<'a, str>,
+    /// Why the record cannot be screened.
+    pub error: Option<String>,
+}
+
+impl BatchReader {
+    /// Opens a source, detects the delimiter and finds the columns by header name.
+    ///
+    /// # Errors
+    /// When the source cannot be opened, is empty, or lacks a column.
+    pub fn open(src: Source, cols: &BatchColumns) -> Result<BatchReader> {
+        let mut buf = BufReader::with_capacity(1 << 16, src.open()?);
+        let mut first = Vec::new();
+        buf.read_until(b'\n', &mut first)
+            .with_context(|| format!("cannot read {}", src.name()))?;
+        let delim = match delimiter_byte(cols.delimiter)? {
+            Some(d) => d,
+            None => detect_delimiter(first.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&first)),
+        };
+        let reader: Box<dyn Read> = Box::new(Cursor::new(first).chain(buf));
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delim)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(reader);
+        let headers: Vec<String> = rdr
+            .byte_headers()
+            .map_err(|e| csv_error(&src, &e))?
+            .iter()
+            .map(|h| decode(h).0.into_owned())
+            .collect();
+        if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
+            bail!(
+                "{}: the input is empty (a header with a patient and a medication column is needed)",
+                src.name()
+            );
+        }
+        let find = |given: &Option<String>, known: &[&str], what: &str, flag: &str| {
+            find_column(&headers, given.as_deref(), known).with_context(|| match given {
+                Some(g) => format!(
+                    "{}: no column named `{g}` (columns: {})",
+                    src.name(),
+                    headers.join(", ")
+                ),
+                None => format!(
+                    "{}: no {what} column found among: {} (name it with {flag})",
+                    src.name(),
+                    headers.join(", ")
+                ),
+            })
+        };
+        let patient = find(
+            &cols.patient,
+            PATIENT_COLUMNS,
+            "patient",
+            "--patient-column",
+        )?;
+        let med = find(&cols.med, MED_COLUMNS, "medication", "--med-column")?;
+        if patient == med {
+            bail!(
+                "{}: the patient and medication columns are the same column",
+                src.name()
+            );
+        }
+        Ok(BatchReader {
+            src,
+            rdr,
+            record: csv::ByteRecord::new(),
+            patient,
+            med,
+            width: headers.len(),
+            row: 0,
+        })
+    }
+
+    /// The source's name.
+    #[must_use]
+    pub fn name(&self) -> String {
+        self.src.name()
+    }
+
+    /// Bytes read so far (for progress).
+    #[must_use]
+    pub fn bytes_read(&self) -> u64 {
+        self.rdr.position().byte()
+    }
+
+    /// The next record, or `None` at the end. A record that cannot be read is returned with an
+    /// error; only an I/O failure ends the stream with `Err`.
+    ///
+    /// # Errors
+    /// On an I/O error.
+    pub fn next_record(&mut self) -> Result<Option<BatchRecord<'_>>> {
+        let (ok, parse_error) = match self.rdr.read_byte_record(&mut self.record) {
+            Ok(ok) => (ok, None),
+            Err(e) => match e.kind() {
+                csv::ErrorKind::Io(_) => return Err(csv_error(&self.src, &e)),
+                _ => (true, Some(e.to_string())),
+            },
+        };
+        if !ok {
+            return Ok(None);
+        }
+        self.row += 1;
+        let line = self.record.position().map_or(0, csv::Position::line);
+        let empty = std::borrow::Cow::Borrowed("");
+        if let Some(e) = parse_error {
+            return Ok(Some(BatchRecord {
+                row: self.row,
+                line,
+                patient: empty.clone(),
+                med: empty,
+                error: Some(e),
+            }));
+        }
+        let rec = &self.record;
+        let (patient, p_bad) = decode(rec.get(self.patient).unwrap_or_default());
+        let (med, m_bad) = decode(rec.get(self.med).unwrap_or_default());
+        let error = if rec.len() != self.width {
+            Some(format!(
+                "line {line}: expected {} fields, found {}",
+                self.width,
+                rec.len()
+            ))
+        } else {
+            check_entry(med.trim()).map(|e| format!("line {line}: {e}"))
+        };
+        let _ = (p_bad, m_bad);
+        let med = match med {
+            std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.trim()),
+            std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.trim().to_owned()),
+        };
+        Ok(Some(BatchRecord {
+            row: self.row,
+            line,
+            patient,
+            med,
+            error,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_delimiter_is_the_most_frequent_separator_outside_quotes() {
+        assert_eq!(detect_delimiter(b"patient;medication\n"), b';');
+        assert_eq!(detect_delimiter(b"patient\tmedication\n"), b'\t');
+        assert_eq!(detect_delimiter(b"\"a;b\",c\n"), b',');
+        assert_eq!(detect_delimiter(b"medication\n"), b',');
+    }
+
+    #[test]
+    fn windows_1252_bytes_are_decoded() {
+        let (s, fallback) = decode(b"furos\xe9mide");
+        assert_eq!(s, "furosémide");
+        assert!(fallback);
+    }
+
+    #[test]
+    fn headers_match_regardless_of_case_and_spaces() {
+        let h = vec![" Patient ID".to_owned(), "Medication Name".to_owned()];
+        assert_eq!(find_column(&h, None, PATIENT_COLUMNS), Some(0));
+        assert_eq!(find_column(&h, None, MED_COLUMNS), Some(1));
+        assert_eq!(
+            find_column(&h, Some("medication name"), MED_COLUMNS),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn overlong_and_empty_entries_are_errors() {
+        assert!(check_entry("").is_some());
+        assert!(check_entry(&"a".repeat(MAX_ENTRY_BYTES + 1)).is_some());
+        assert!(check_entry("lipitor").is_none());
+    }
+}

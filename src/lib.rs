@@ -1,0 +1,178 @@
+//! crampcheck screens medication lists for drugs associated with nocturnal leg cramps and warns
+//! about quinine. Decision support for professionals, not medical advice.
+//!
+//! The flow: `argv → cli → run → cmd::X::run(&Context, &Options, out)`; the knowledge base comes
+//! from `data/` (or `--kb DIR`) through [`kb`], the wider vocabulary through [`vocab`], both into
+//! the name index [`lexicon`]. Each entry goes `normalize → matcher::resolve → screen::screen →
+//! report::Writer`, which writes to any `io::Write`.
+//!
+//! Modules: [`cli`] (syntax only), [`cmd`] (one file per command), [`input`] (lists and batch CSV),
+//! [`output`] (stdout or a safely renamed file), [`kb`], [`vocab`], [`lexicon`], [`normalize`],
+//! [`fuzzy`], [`matcher`], [`screen`], [`report`].
+
+pub mod cli;
+pub mod cmd;
+pub mod fuzzy;
+pub mod input;
+pub mod kb;
+pub mod lexicon;
+pub mod matcher;
+pub mod normalize;
+pub mod output;
+pub mod report;
+pub mod screen;
+pub mod vocab;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use cli::{Cli, ColorArg, Command, FormatArg, LevelArg};
+use cmd::{Context, Outcome};
+use kb::{Kb, Level};
+use report::Format;
+
+/// How the process should exit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done.
+    Success,
+    /// 1: a finding reached the `--fail-on` level.
+    FailOn,
+    /// 2: usage, input or data error (including unreadable batch records).
+    Error,
+}
+
+impl Exit {
+    /// The process exit code.
+    #[must_use]
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::FailOn => 1,
+            Exit::Error => 2,
+        }
+    }
+}
+
+fn format(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Table => Format::Table,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Json => Format::Json,
+    }
+}
+
+fn level(l: LevelArg) -> Level {
+    match l {
+        LevelArg::Low => Level::Low,
+        LevelArg::Moderate => Level::Moderate,
+        LevelArg::High => Level::High,
+        LevelArg::Warning => Level::Warning,
+    }
+}
+
+/// Loads the knowledge base and vocabulary named by `--kb` (or the built-in ones).
+///
+/// # Errors
+/// When a file cannot be read or fails validation.
+pub fn load(kb_dir: Option<&std::path::Path>) -> Result<(Kb, lexicon::Lexicon)> {
+    let (kb, vocab) = match kb_dir {
+        None => (Kb::builtin()?, vocab::Vocabulary::builtin()),
+        Some(dir) => {
+            let kb = Kb::load_dir(dir)?;
+            let path = dir.join("vocabulary.tsv");
+            let vocab = if path.exists() {
+                vocab::Vocabulary::load(&path)?
+            } else {
+                vocab::Vocabulary::builtin()
+            };
+            (kb, vocab)
+        }
+    };
+    let lex = lexicon::Lexicon::build(&kb, &vocab)?;
+    Ok((kb, lex))
+}
+
+/// Runs a parsed command line; returns how to exit and the lines meant for stderr.
+///
+/// # Errors
+/// Usage, input, data and output errors; a broken pipe comes back as an `io::Error` of kind
+/// `BrokenPipe` somewhere in the chain, which the binary treats as success.
+pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
+    let g = cli.global;
+    let (kb, lex) = load(g.kb.as_deref())?;
+    let inputs: Vec<PathBuf> = match &cli.command {
+        Command::Batch(b) => b.files.clone(),
+        Command::Check(c) => c.file.iter().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let mut out = output::Output::open(g.output.as_deref(), &inputs)?;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = match g.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => !no_color && out.is_terminal(),
+    };
+    let ctx = Context {
+        kb,
+        lex,
+        format: g.format.map(format),
+        color,
+    };
+    let outcome: Outcome = match cli.command {
+        Command::Check(a) => {
+            let opts = cmd::check::Options {
+                entries: a.entries,
+                file: a.file.as_deref().map(input::Source::from_path),
+                med_column: a.med_column,
+                delimiter: a.delimiter,
+            };
+            cmd::check::run(&ctx, &opts, &mut out)?
+        }
+        Command::Batch(a) => {
+            let jobs = a
+                .jobs
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+            let opts = cmd::batch::Options {
+                sources: a
+                    .files
+                    .iter()
+                    .map(|p| input::Source::from_path(p))
+                    .collect(),
+                columns: input::BatchColumns {
+                    patient: a.patient_column,
+                    med: a.med_column,
+                    delimiter: a.delimiter,
+                },
+                summary: a.summary,
+                jobs,
+                progress: !a.no_progress && std::io::stderr().is_terminal(),
+                ..cmd::batch::Options::default()
+            };
+            cmd::batch::run(&ctx, &opts, &mut out)?
+        }
+        Command::Lookup(a) => {
+            cmd::lookup::run(&ctx, &cmd::lookup::Options { names: a.names }, &mut out)?
+        }
+        Command::List(a) => {
+            let opts = cmd::list::Options {
+                class: a.class,
+                level: a.level.map(level),
+                sources: a.sources,
+            };
+            cmd::list::run(&ctx, &opts, &mut out)?
+        }
+    };
+    out.commit()?;
+    let exit = if outcome.has_errors() {
+        Exit::Error
+    } else if g.fail_on.is_some_and(|l| outcome.reaches(level(l))) {
+        Exit::FailOn
+    } else {
+        Exit::Success
+    };
+    Ok((exit, outcome.messages))
+}

@@ -1,0 +1,473 @@
+//! Normalized tokens → the drugs an entry names: exact and alias phrases first, then joined words,
+//! other-language endings, fuzzy candidates over the whole vocabulary, and prescriber shorthand.
+
+use crate::kb::AliasKind;
+use crate::lexicon::{Lexicon, Meaning, NameId, Origin};
+use crate::normalize::{self, Token, TokenKind};
+
+/// How a name was recognized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// The canonical ingredient name.
+    Exact,
+    /// A knowledge-base alias (brand, combination, salt, spelling, abbreviation, synonym).
+    Alias(AliasKind),
+    /// A name from the wider vocabulary.
+    Vocabulary,
+    /// Words split or run together (`hydro chlorothiazide`, `ironsucrose`).
+    Joined,
+    /// An other-language ending (`furosemida`, `atorvastatine`, `Furosemid`).
+    Ending,
+    /// A truncated name followed by a strength (`atorva 40`), unique in the whole vocabulary.
+    Shorthand,
+    /// An approximate match, with its score.
+    Fuzzy,
+}
+
+impl How {
+    /// The word used in output.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Exact => "exact",
+            How::Alias(k) => k.as_str(),
+            How::Vocabulary => "vocabulary",
+            How::Joined => "joined",
+            How::Ending => "ending",
+            How::Shorthand => "shorthand",
+            How::Fuzzy => "fuzzy",
+        }
+    }
+
+    fn of(origin: Origin) -> How {
+        match origin {
+            Origin::Ingredient => How::Exact,
+            Origin::Alias(k) => How::Alias(k),
+            Origin::Vocabulary => How::Vocabulary,
+        }
+    }
+}
+
+/// A candidate name with its similarity.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Candidate {
+    /// The name.
+    pub name: NameId,
+    /// Similarity, 0 to 1.
+    pub score: f32,
+}
+
+/// One recognized mention in an entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// The normalized words of the entry that matched.
+    pub text: String,
+    /// The name they matched.
+    pub name: NameId,
+    /// How.
+    pub how: How,
+    /// Similarity, 1 for exact matches.
+    pub score: f32,
+    /// For a fuzzy match: the best candidate with another meaning.
+    pub runner_up: Option<Candidate>,
+    /// Non-empty when the words could be two drugs, one a target: the entry needs review.
+    pub review: Vec<Candidate>,
+}
+
+/// How an entry resolved.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resolution {
+    /// The normalized text.
+    pub normalized: String,
+    /// The mentions found, in entry order.
+    pub hits: Vec<Hit>,
+    /// Words that look like names but matched nothing.
+    pub unmatched: Vec<String>,
+}
+
+/// Resolves one entry.
+#[must_use]
+pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
+    let norm = normalize::normalize(text);
+    let tokens = &norm.tokens;
+    let mut covered = vec![false; tokens.len()];
+    let mut hits: Vec<(usize, Hit)> = Vec::new();
+    phrase_pass(lex, tokens, &mut covered, &mut hits, false);
+    if hits.is_empty() {
+        // An entry of salt words only (`potassium chloride`, `calcium`) is a drug in its own right.
+        phrase_pass(lex, tokens, &mut covered, &mut hits, true);
+    }
+    let mut unmatched = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if covered[i] || tokens[i].kind == TokenKind::Salt {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < tokens.len() && !covered[i] && tokens[i].kind == TokenKind::Word {
+            i += 1;
+        }
+        unknown_run(
+            lex,
+            &tokens[start..i],
+            start,
+            norm.has_number,
+            &mut hits,
+            &mut unmatched,
+        );
+    }
+    hits.sort_by_key(|(pos, _)| *pos);
+    Resolution {
+        normalized: norm.joined(),
+        hits: hits.into_iter().map(|(_, h)| h).collect(),
+        unmatched,
+    }
+}
+
+/// Greedy longest-phrase matching of known names (spaced or compact, and two words reversed).
+fn phrase_pass(
+    lex: &Lexicon,
+    tokens: &[Token],
+    covered: &mut [bool],
+    hits: &mut Vec<(usize, Hit)>,
+    salts_alone: bool,
+) {
+    let mut key = String::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if covered[i] {
+            i += 1;
+            continue;
+        }
+        let longest = lex.max_words().min(tokens.len() - i);
+        let mut found = None;
+        for len in (1..=longest).rev() {
+            let window = &tokens[i..i + len];
+            if covered[i..i + len].iter().any(|c| *c)
+                || (!salts_alone && window.iter().all(|t| t.kind == TokenKind::Salt))
+            {
+                continue;
+            }
+            if let Some(hit) = phrase(lex, window, &mut key) {
+                found = Some((len, hit));
+                break;
+            }
+        }
+        let Some((len, mut hit)) = found else {
+            i += 1;
+            continue;
+        };
+        covered[i..i + len].iter_mut().for_each(|c| *c = true);
+        // Salt words right after a bare ingredient belong to it: `atorvastatin calcium`.
+        let mut end = i + len;
+        while end < tokens.len() && !covered[end] && tokens[end].kind == TokenKind::Salt {
+            covered[end] = true;
+            hit.text.push(' ');
+            hit.text.push_str(&tokens[end].text);
+            if hit.how == How::Exact {
+                hit.how = How::Alias(AliasKind::Salt);
+            }
+            end += 1;
+        }
+        hits.push((i, hit));
+        i = end;
+    }
+}
+
+fn phrase(lex: &Lexicon, window: &[Token], key: &mut String) -> Option<Hit> {
+    join(window, " ", key);
+    if let Some(id) = lex.lookup(key) {
+        return Some(exact(lex, id, key.clone(), How::of(lex.name(id).origin)));
+    }
+    if window.len() > 1 {
+        let text = key.clone();
+        join(window, "", key);
+        if let Some(id) = lex.lookup(key) {
+            return Some(exact(lex, id, text, How::Joined));
+        }
+        if window.len() == 2 {
+            key.clear();
+            key.push_str(&window[1].text);
+            key.push(' ');
+            key.push_str(&window[0].text);
+            if let Some(id) = lex.lookup(key) {
+                return Some(exact(lex, id, text, How::of(lex.name(id).origin)));
+            }
+        }
+    }
+    None
+}
+
+fn exact(_lex: &Lexicon, name: NameId, text: String, how: How) -> Hit {
+    Hit {
+        text,
+        name,
+        how,
+        score: 1.0,
+        runner_up: None,
+        review: Vec::new(),
+    }
+}
+
+fn join(window: &[Token], sep: &str, out: &mut String) {
+    out.clear();
+    for (i, t) in window.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(&t.text);
+    }
+}
+
+/// Words no phrase matched: try them together (up to three) and alone, by ending, fuzzy and
+/// shorthand; what still matches nothing is reported as unmatched.
+fn unknown_run(
+    lex: &Lexicon,
+    run: &[Token],
+    offset: usize,
+    has_number: bool,
+    hits: &mut Vec<(usize, Hit)>,
+    unmatched: &mut Vec<String>,
+) {
+    let mut key = String::new();
+    let mut s = 0;
+    'outer: while s < run.len() {
+        for len in (1..=3.min(run.len() - s)).rev() {
+            let window = &run[s..s + len];
+            join(window, "", &mut key);
+            let text = window
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let found = ending(lex, &key, &text)
+                .or_else(|| fuzzy(lex, &key, &text))
+                .or_else(|| {
+                    if len == 1 && has_number {
+                        shorthand(lex, &key, &text)
+                    } else {
+                        None
+                    }
+                });
+            if let Some(hit) = found {
+                hits.push((offset + s, hit));
+                s += len;
+                continue 'outer;
+            }
+        }
+        unmatched.push(run[s].text.clone());
+        s += 1;
+    }
+}
+
+/// What two names mean, compared: the same target set, or the same substance once salts are set
+/// aside (`metformin` and `metformin hydrochloride` are one drug).
+fn same_drug(lex: &Lexicon, a: NameId, b: NameId) -> bool {
+    let (ma, mb) = (&lex.name(a).meaning, &lex.name(b).meaning);
+    match (ma, mb) {
+        (Meaning::Targets(x), Meaning::Targets(y)) => x == y,
+        (Meaning::Other(x), Meaning::Other(y)) => {
+            x == y || base_substance(lex.substance(*x)) == base_substance(lex.substance(*y))
+        }
+        (Meaning::Conflict(x), Meaning::Conflict(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn base_substance(s: &str) -> String {
+    let n = normalize::normalize(s);
+    let words: Vec<&str> = n
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text.as_str())
+        .collect();
+    words.join(" ")
+}
+
+/// Whether a name may lead to a finding (a target, or a conflict that includes one).
+#[must_use]
+pub fn involves_target(lex: &Lexicon, id: NameId) -> bool {
+    !matches!(lex.name(id).meaning, Meaning::Other(_))
+}
+
+/// Other-language endings: `-a`/`-o` (Spanish, Portuguese), `-e` (French), no final `e` (German).
+fn ending(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
+    if key.len() < 6 {
+        return None;
+    }
+    let stem = key.trim_end_matches(['a', 'o', 'e']);
+    let mut variants = vec![format!("{key}e"), stem.to_owned(), format!("{stem}e")];
+    variants.retain(|v| v != key);
+    let mut found: Option<NameId> = None;
+    for v in &variants {
+        if let Some(id) = lex.lookup(v) {
+            match found {
+                Some(f) if !same_drug(lex, f, id) => return None,
+                Some(_) => {}
+                None => found = Some(id),
+            }
+        }
+    }
+    let id = found?;
+    let score = 1.0 - 1.0 / key.len().max(1) as f32;
+    Some(Hit {
+        text: text.to_owned(),
+        name: id,
+        how: How::Ending,
+        score,
+        runner_up: None,
+        review: Vec::new(),
+    })
+}
+
+/// Approximate match over the whole vocabulary; a near tie that involves a target goes to review.
+fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
+    let idx = lex.fuzzy();
+    let mut cands: Vec<(NameId, f32, f32)> = Vec::new();
+    for h in idx.search(key) {
+        let id = idx.value(h.slot);
+        if cands.iter().any(|c| same_drug(lex, c.0, id)) {
+            continue;
+        }
+        cands.push((id, h.distance, h.score));
+        if cands.len() == 4 {
+            break;
+        }
+    }
+    let &(best, best_d, best_s) = cands.first()?;
+    let close = |c: &&(NameId, f32, f32)| c.1 - best_d < 0.5 || best_s - c.2 < 0.05;
+    let ties: Vec<&(NameId, f32, f32)> = cands.iter().skip(1).filter(close).collect();
+    let runner_up = cands.get(1).map(|c| Candidate {
+        name: c.0,
+        score: c.2,
+    });
+    let contested = !ties.is_empty()
+        && (involves_target(lex, best) || ties.iter().any(|c| involves_target(lex, c.0)));
+    let review = if contested {
+        std::iter::once(&(best, best_d, best_s))
+            .chain(ties)
+            .map(|c| Candidate {
+                name: c.0,
+                score: c.2,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(Hit {
+        text: text.to_owned(),
+        name: best,
+        how: How::Fuzzy,
+        score: best_s,
+        runner_up,
+        review,
+    })
+}
+
+/// A truncated name (four letters or more) next to a strength, accepted only when every name it
+/// starts is the same drug.
+fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
+    if key.len() < 4 {
+        return None;
+    }
+    let idx = lex.fuzzy();
+    let range = idx.prefixed(key);
+    if range.is_empty() || range.len() > 200 {
+        return None;
+    }
+    let first = idx.value(range.start);
+    if range.clone().any(|s| !same_drug(lex, first, idx.value(s))) {
+        return None;
+    }
+    // Prefer the shortest name of that drug as the one shown.
+    let name = range
+        .map(|s| idx.value(s))
+        .min_by_key(|&id| lex.name(id).key.len())
+        .unwrap_or(first);
+    let score = key.len() as f32 / lex.name(name).key.len().max(1) as f32;
+    Some(Hit {
+        text: text.to_owned(),
+        name,
+        how: How::Shorthand,
+        score,
+        runner_up: None,
+        review: Vec::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::Kb;
+    use crate::vocab::Vocabulary;
+    use std::sync::OnceLock;
+
+    fn lex() -> &'static Lexicon {
+        static L: OnceLock<Lexicon> = OnceLock::new();
+        L.get_or_init(|| Lexicon::build(&Kb::builtin().unwrap(), &Vocabulary::builtin()).unwrap())
+    }
+
+    fn shown(text: &str) -> Vec<(String, &'static str)> {
+        let l = lex();
+        resolve(l, text)
+            .hits
+            .iter()
+            .map(|h| (l.name(h.name).display.to_lowercase(), h.how.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_brand_resolves_through_its_alias() {
+        assert_eq!(shown("Lipitor 20 mg"), vec![("lipitor".into(), "brand")]);
+    }
+
+    #[test]
+    fn a_salt_after_the_ingredient_is_reported_as_salt() {
+        assert_eq!(shown("atorvastatin calcium 10 mg")[0].1, "salt");
+    }
+
+    #[test]
+    fn a_generic_pair_reports_both_names() {
+        let names: Vec<String> = shown("losartan/hctz 100-25")
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(names[1], "hctz");
+    }
+
+    #[test]
+    fn a_misspelling_is_fuzzy_with_a_score() {
+        let r = resolve(lex(), "furosimide 40mg");
+        assert_eq!(r.hits[0].how, How::Fuzzy);
+        assert!(r.hits[0].score > 0.8 && r.hits[0].score < 1.0);
+    }
+
+    #[test]
+    fn quinidine_is_not_quinine() {
+        let l = lex();
+        let r = resolve(l, "quinidine sulfate 200 mg");
+        assert!(r.hits.iter().all(|h| !involves_target(l, h.name)), "{r:?}");
+    }
+
+    #[test]
+    fn german_and_spanish_endings_resolve() {
+        assert_eq!(shown("furosemida 40 mg")[0].0, "furosemide");
+        assert_eq!(shown("Torasemid")[0].1, "ending");
+    }
+
+    #[test]
+    fn shorthand_needs_a_strength() {
+        assert_eq!(shown("atorva 40")[0].1, "shorthand");
+        assert!(shown("atorva").is_empty());
+    }
+
+    #[test]
+    fn nonsense_is_unmatched() {
+        let r = resolve(lex(), "xqzzy 10 mg");
+        assert!(r.hits.is_empty());
+        assert_eq!(r.unmatched, vec!["xqzzy".to_owned()]);
+    }
+}

@@ -1,0 +1,496 @@
+//! Free text → normalized tokens: case, accents, ®/™, punctuation, and the dose, unit, form, route,
+//! frequency and salt words that surround a drug name in real medication entries.
+
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+/// What a token is, once its text is normalized.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A word that may be (part of) a drug name.
+    Word,
+    /// A salt or hydrate word (`sodium`, `hydrochloride`, `sulphate`): part of a name when a name
+    /// includes it, ignorable otherwise.
+    Salt,
+}
+
+/// One word of an entry that survived normalization.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// Lowercase ASCII-folded text (accents removed).
+    pub text: String,
+    /// Word or salt.
+    pub kind: TokenKind,
+}
+
+/// An entry after normalization.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Normalized {
+    /// The name-bearing tokens, in input order.
+    pub tokens: Vec<Token>,
+    /// Whether the entry carried a number (a strength, a count): prescriber shorthand such as
+    /// `atorva 40` is only accepted next to one.
+    pub has_number: bool,
+}
+
+impl Normalized {
+    /// The tokens joined by single spaces: the normalized form shown to users and used as a key.
+    #[must_use]
+    pub fn joined(&self) -> String {
+        let mut out = String::new();
+        for (i, t) in self.tokens.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&t.text);
+        }
+        out
+    }
+}
+
+/// Normalizes one entry.
+#[must_use]
+pub fn normalize(text: &str) -> Normalized {
+    let folded = fold(text);
+    let mut out = Normalized::default();
+    for raw in folded.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.')) {
+        push_raw(raw, &mut out);
+    }
+    out
+}
+
+/// Normalizes a dictionary name into the key under which it is stored: the same rules as entries,
+/// tokens joined by spaces. Returns an empty string for a name made only of noise words.
+#[must_use]
+pub fn key(name: &str) -> String {
+    normalize(name).joined()
+}
+
+/// Lowercases, strips accents and trademark signs; non-ASCII letters that have no ASCII
+/// decomposition become separators.
+fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            // NFKD would spell ™ as "TM"; these marks are never part of a name.
+            '®' | '™' | '©' | '℠' => {}
+            'ß' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ø' | 'Ø' => out.push('o'),
+            'µ' | 'μ' => out.push('u'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+/// Splits one run of `[a-z0-9.]` into tokens, dropping numbers and noise.
+fn push_raw(raw: &str, out: &mut Normalized) {
+    let raw = raw.trim_matches('.');
+    if raw.is_empty() {
+        return;
+    }
+    let bytes = raw.as_bytes();
+    if bytes.iter().any(u8::is_ascii_digit) {
+        out.has_number = true;
+        // `20mg`, `0.625mg`, `q4h`, `x2`: a word with a digit in it is a dose or schedule word.
+        return;
+    }
+    for part in raw.split('.') {
+        push_word(part, out);
+    }
+}
+
+fn push_word(word: &str, out: &mut Normalized) {
+    if word.is_empty() || is_noise(word) {
+        return;
+    }
+    let kind = if is_salt(word) {
+        TokenKind::Salt
+    } else {
+        TokenKind::Word
+    };
+    out.tokens.push(Token {
+        text: word.to_owned(),
+        kind,
+    });
+}
+
+/// Words that never carry a drug's identity: units, dose forms, release forms, routes, devices,
+/// frequencies, connectors and packaging. Sorted for binary search.
+const NOISE: &[&str] = &[
+    "actuat",
+    "actuation",
+    "actuations",
+    "aerosol",
+    "after",
+    "am",
+    "amp",
+    "ampule",
+    "and",
+    "apply",
+    "as",
+    "asthma",
+    "at",
+    "auto",
+    "autoinjector",
+    "bag",
+    "bedtime",
+    "before",
+    "bid",
+    "biw",
+    "blood",
+    "bottle",
+    "bp",
+    "breakfast",
+    "buccal",
+    "by",
+    "cap",
+    "caplet",
+    "caplets",
+    "caps",
+    "capsule",
+    "capsules",
+    "cartridge",
+    "chew",
+    "chewable",
+    "cholesterol",
+    "coated",
+    "conc",
+    "copd",
+    "cr",
+    "cramp",
+    "cramps",
+    "cream",
+    "daily",
+    "day",
+    "days",
+    "delayed",
+    "device",
+    "dinner",
+    "directed",
+    "diskus",
+    "disp",
+    "dispense",
+    "dispersible",
+    "dose",
+    "doses",
+    "dpi",
+    "dr",
+    "drop",
+    "drops",
+    "dry",
+    "ds",
+    "each",
+    "ec",
+    "edema",
+    "effervescent",
+    "elixir",
+    "ellipta",
+    "emulsion",
+    "enteric",
+    "er",
+    "evening",
+    "every",
+    "extended",
+    "film",
+    "food",
+    "for",
+    "g",
+    "gel",
+    "generic",
+    "gm",
+    "gram",
+    "grams",
+    "granules",
+    "half",
+    "handihaler",
+    "hfa",
+    "hour",
+    "hours",
+    "hr",
+    "hrly",
+    "hrs",
+    "hs",
+    "im",
+    "in",
+    "infusion",
+    "inh",
+    "inhal",
+    "inhalation",
+    "inhaler",
+    "inhl",
+    "inj",
+    "injectable",
+    "injection",
+    "injector",
+    "intramuscular",
+    "intravenous",
+    "ir",
+    "iu",
+    "iv",
+    "ivpb",
+    "kg",
+    "kit",
+    "l",
+    "la",
+    "leg",
+    "legs",
+    "liquid",
+    "lotion",
+    "lunch",
+    "mcg",
+    "mdi",
+    "meal",
+    "meals",
+    "meq",
+    "metered",
+    "mg",
+    "micrograms",
+    "milligrams",
+    "min",
+    "ml",
+    "mmol",
+    "month",
+    "monthly",
+    "morning",
+    "mouth",
+    "nasal",
+    "neb",
+    "nebulizer",
+    "needed",
+    "night",
+    "nightly",
+    "noon",
+    "od",
+    "odt",
+    "of",
+    "ointment",
+    "once",
+    "one",
+    "ophth",
+    "ophthalmic",
+    "oral",
+    "orally",
+    "otic",
+    "pack",
+    "pain",
+    "patch",
+    "pen",
+    "per",
+    "pill",
+    "pills",
+    "pk",
+    "plus",
+    "pm",
+    "po",
+    "powder",
+    "prefilled",
+    "premix",
+    "premixed",
+    "pressure",
+    "prn",
+    "puff",
+    "puffs",
+    "q",
+    "qam",
+    "qd",
+    "qday",
+    "qhs",
+    "qid",
+    "qod",
+    "qpm",
+    "qty",
+    "quantity",
+    "qw",
+    "rectal",
+    "refill",
+    "refills",
+    "release",
+    "respimat",
+    "rx",
+    "sc",
+    "sig",
+    "sl",
+    "sleep",
+    "soln",
+    "solution",
+    "spray",
+    "sprays",
+    "sq",
+    "sr",
+    "subcut",
+    "subcutaneous",
+    "sublingual",
+    "subq",
+    "supp",
+    "suppository",
+    "susp",
+    "suspension",
+    "swelling",
+    "syringe",
+    "syrup",
+    "tab",
+    "tablespoon",
+    "tablet",
+    "tablets",
+    "tabs",
+    "take",
+    "taken",
+    "tbsp",
+    "teaspoon",
+    "then",
+    "three",
+    "tid",
+    "times",
+    "tiw",
+    "to",
+    "topical",
+    "transdermal",
+    "tsp",
+    "twice",
+    "two",
+    "u",
+    "ud",
+    "ug",
+    "unit",
+    "units",
+    "usp",
+    "vag",
+    "vaginal",
+    "vial",
+    "week",
+    "weekly",
+    "with",
+    "wk",
+    "x",
+    "xl",
+    "xr",
+    "xt",
+    "zc",
+];
+
+/// Salt, ester and hydrate words.
+const SALTS: &[&str] = &[
+    "acetate",
+    "anhydrous",
+    "base",
+    "besylate",
+    "bisulfate",
+    "bisulphate",
+    "bitartrate",
+    "bromide",
+    "calcium",
+    "citrate",
+    "dihydrate",
+    "dihydrochloride",
+    "disodium",
+    "fumarate",
+    "hcl",
+    "hemicalcium",
+    "hemihydrate",
+    "hydrobromide",
+    "hydrochloride",
+    "magnesium",
+    "maleate",
+    "mesylate",
+    "monohydrate",
+    "potassium",
+    "sesquihydrate",
+    "sodium",
+    "succinate",
+    "sulfate",
+    "sulphate",
+    "tartrate",
+    "trifenatate",
+    "trihydrate",
+    "xinafoate",
+];
+
+/// Whether a lowercase word is a dose, form, route or frequency word.
+#[must_use]
+pub fn is_noise(word: &str) -> bool {
+    NOISE.binary_search(&word).is_ok()
+}
+
+/// Whether a lowercase word is a salt or hydrate word.
+#[must_use]
+pub fn is_salt(word: &str) -> bool {
+    SALTS.binary_search(&word).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> String {
+        normalize(s).joined()
+    }
+
+    #[test]
+    fn word_lists_are_sorted_so_binary_search_works() {
+        assert!(NOISE.windows(2).all(|w| w[0] < w[1]), "NOISE not sorted");
+        assert!(SALTS.windows(2).all(|w| w[0] < w[1]), "SALTS not sorted");
+    }
+
+    #[test]
+    fn doses_routes_and_frequencies_are_dropped() {
+        assert_eq!(words("atorvastatin 20 mg PO qhs"), "atorvastatin");
+        assert_eq!(words("HCTZ 25mg"), "hctz");
+        assert_eq!(words("Premarin 0.625 mg tab"), "premarin");
+        assert_eq!(words("furosemide 40 mg PO BID"), "furosemide");
+        assert_eq!(words("Forteo pen 600 mcg/2.4 mL"), "forteo");
+    }
+
+    #[test]
+    fn combinations_split_into_their_names() {
+        assert_eq!(words("losartan/hctz 100-25"), "losartan hctz");
+        assert_eq!(
+            words("amlodipine + atorvastatin"),
+            "amlodipine atorvastatin"
+        );
+    }
+
+    #[test]
+    fn salts_are_kept_and_marked() {
+        let n = normalize("Quinine Sulfate 324 MG Oral Capsule");
+        assert_eq!(n.joined(), "quinine sulfate");
+        assert_eq!(n.tokens[1].kind, TokenKind::Salt);
+        assert!(n.has_number);
+    }
+
+    #[test]
+    fn accents_and_trademark_signs_are_removed() {
+        assert_eq!(words("Furosémide®"), "furosemide");
+        assert_eq!(words("Lipitor™ 10"), "lipitor");
+        assert_eq!(words("ŒSTROGENS"), "oestrogens");
+    }
+
+    #[test]
+    fn brackets_and_commas_are_separators() {
+        assert_eq!(
+            words("Estrogens, Conjugated (USP) 0.3 MG Oral Tablet [Premarin]"),
+            "estrogens conjugated premarin"
+        );
+    }
+
+    #[test]
+    fn entries_without_names_normalize_to_nothing() {
+        assert_eq!(words(""), "");
+        assert_eq!(words("10 mg po bid"), "");
+        assert_eq!(words("\u{1b}[31m"), "");
+    }
+
+    #[test]
+    fn numbers_glued_to_letters_are_not_names() {
+        assert_eq!(words("q4h vitamin b12"), "vitamin");
+        assert!(normalize("x2").has_number);
+    }
+}

@@ -1,0 +1,317 @@
+//! Findings → output. One closed [`Format`] enum, one module per format; every renderer writes to
+//! any `io::Write`. Per-drug text (evidence, advice, sources) is encoded once per run, and a
+//! screened entry is encoded once however many rows repeat it.
+
+mod csv;
+mod json;
+pub mod summary;
+mod table;
+
+use std::io::{self, Write};
+
+use crate::kb::{DrugId, Kb, Level};
+use crate::screen::{Finding, Status};
+
+pub use table::escape_terminal;
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// An aligned table for people, sorted by level, the quinine warning set apart.
+    Table,
+    /// CSV with a header, one record per finding.
+    Csv,
+    /// JSON Lines, one object per finding.
+    Jsonl,
+    /// One JSON array of the same objects.
+    Json,
+}
+
+/// The record columns, in order (CSV header and JSON keys).
+pub const COLUMNS: [&str; 17] = [
+    "patient",
+    "row",
+    "input",
+    "status",
+    "ingredient",
+    "class",
+    "level",
+    "matched_as",
+    "match",
+    "score",
+    "runner_up",
+    "candidates",
+    "note",
+    "evidence",
+    "advice",
+    "sources",
+    "citations",
+];
+
+/// Where an entry came from.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    /// Patient id (empty outside batch).
+    pub patient: &'a str,
+    /// 1-based number of the entry among its input's records.
+    pub row: u64,
+    /// The text as given.
+    pub input: &'a str,
+}
+
+/// A screened entry, encoded for one format; cheap to write many times.
+#[derive(Clone, Debug)]
+pub struct Encoded {
+    findings: Vec<Finding>,
+    heads: Vec<Vec<u8>>,
+}
+
+impl Encoded {
+    /// The findings behind the encoding.
+    #[must_use]
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+}
+
+/// Counts of what was written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Entries (input records).
+    pub entries: u64,
+    /// Findings with status flagged.
+    pub flagged: u64,
+    /// Quinine warnings.
+    pub warnings: u64,
+    /// Reviews.
+    pub review: u64,
+    /// Clear findings.
+    pub clear: u64,
+    /// Unrecognized entries.
+    pub unrecognized: u64,
+    /// Records that could not be read.
+    pub errors: u64,
+    /// The highest level among flagged and warning findings.
+    pub highest: Option<Level>,
+}
+
+impl Summary {
+    fn count(&mut self, kb: &Kb, f: &Finding) {
+        match f.status {
+            Status::Warning => self.warnings += 1,
+            Status::Flagged => self.flagged += 1,
+            Status::Review => self.review += 1,
+            Status::Clear => self.clear += 1,
+            Status::Unrecognized => self.unrecognized += 1,
+            Status::Error => self.errors += 1,
+        }
+        if matches!(f.status, Status::Warning | Status::Flagged)
+            && let Some(d) = f.drug
+        {
+            self.highest = self.highest.max(Some(kb.drugs[d].level));
+        }
+    }
+
+    /// One line: `5 entries · 3 flagged · 1 quinine warning · …`.
+    #[must_use]
+    pub fn line(&self) -> String {
+        let mut parts = vec![
+            format!(
+                "{} {}",
+                self.entries,
+                plural(self.entries, "entry", "entries")
+            ),
+            format!("{} flagged", self.flagged),
+            format!(
+                "{} quinine {}",
+                self.warnings,
+                plural(self.warnings, "warning", "warnings")
+            ),
+            format!("{} for review", self.review),
+            format!("{} clear", self.clear),
+            format!("{} unrecognized", self.unrecognized),
+        ];
+        if self.errors > 0 {
+            parts.push(format!(
+                "{} {}",
+                self.errors,
+                plural(self.errors, "error", "errors")
+            ));
+        }
+        parts.join(" · ")
+    }
+}
+
+fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Encodes findings for one format; pure, so it can run on worker threads.
+#[must_use]
+pub fn encode(format: Format, kb: &Kb, findings: Vec<Finding>) -> Encoded {
+    let heads = findings
+        .iter()
+        .map(|f| match format {
+            Format::Csv => csv::head(kb, f),
+            Format::Jsonl | Format::Json => json::head(kb, f),
+            Format::Table => Vec::new(),
+        })
+        .collect();
+    Encoded { findings, heads }
+}
+
+/// Writes records in one format.
+pub struct Writer<'k, W: Write> {
+    format: Format,
+    out: W,
+    kb: &'k Kb,
+    /// Per-drug encoded tails (evidence, advice, sources, citations), index = drug id; the last
+    /// slot is the tail of a finding without a drug.
+    tails: Vec<Vec<u8>>,
+    table: table::Table,
+    started: bool,
+    summary: Summary,
+    color: bool,
+}
+
+impl<'k, W: Write> Writer<'k, W> {
+    /// A writer for `format`; `color` applies to the table only.
+    pub fn new(format: Format, out: W, kb: &'k Kb, color: bool) -> Writer<'k, W> {
+        let mut tails: Vec<Vec<u8>> = (0..kb.drugs.len())
+            .map(|d| encode_tail(format, kb, Some(d)))
+            .collect();
+        tails.push(encode_tail(format, kb, None));
+        Writer {
+            format,
+            out,
+            kb,
+            tails,
+            table: table::Table::default(),
+            started: false,
+            summary: Summary::default(),
+            color,
+        }
+    }
+
+    /// The format.
+    #[must_use]
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Writes one entry's records.
+    ///
+    /// # Errors
+    /// On a write error (a broken pipe included).
+    pub fn write(&mut self, entry: Entry<'_>, enc: &Encoded) -> io::Result<()> {
+        self.summary.entries += 1;
+        for f in &enc.findings {
+            self.summary.count(self.kb, f);
+        }
+        match self.format {
+            Format::Table => {
+                self.table.push(self.kb, entry, &enc.findings);
+                Ok(())
+            }
+            Format::Csv => {
+                if !self.started {
+                    self.started = true;
+                    writeln!(self.out, "{}", COLUMNS.join(","))?;
+                }
+                for (f, head) in enc.findings.iter().zip(&enc.heads) {
+                    csv::prefix(&mut self.out, entry)?;
+                    self.out.write_all(head)?;
+                    let i = self.tail_index(f);
+                    self.out.write_all(&self.tails[i])?;
+                }
+                Ok(())
+            }
+            Format::Jsonl | Format::Json => {
+                for (f, head) in enc.findings.iter().zip(&enc.heads) {
+                    if self.format == Format::Json {
+                        self.out
+                            .write_all(if self.started { b",\n" } else { b"[\n" })?;
+                    }
+                    self.started = true;
+                    json::prefix(&mut self.out, entry)?;
+                    self.out.write_all(head)?;
+                    let i = self.tail_index(f);
+                    self.out.write_all(&self.tails[i])?;
+                    if self.format == Format::Jsonl {
+                        self.out.write_all(b"\n")?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn tail_index(&self, f: &Finding) -> usize {
+        f.drug
+            .filter(|_| f.status != Status::Clear)
+            .unwrap_or(self.kb.drugs.len())
+    }
+
+    /// Ends the output (closing brackets, the table itself) and returns the counts.
+    ///
+    /// # Errors
+    /// On a write error.
+    pub fn finish(mut self) -> io::Result<Summary> {
+        match self.format {
+            Format::Table => self
+                .table
+                .render(&mut self.out, &self.summary, self.color)?,
+            Format::Csv if !self.started => writeln!(self.out, "{}", COLUMNS.join(","))?,
+            Format::Json => self
+                .out
+                .write_all(if self.started { b"\n]\n" } else { b"[]\n" })?,
+            Format::Csv | Format::Jsonl => {}
+        }
+        self.out.flush()?;
+        Ok(self.summary)
+    }
+}
+
+fn encode_tail(format: Format, kb: &Kb, drug: Option<DrugId>) -> Vec<u8> {
+    let (evidence, advice, sources, citations) = drug_text(kb, drug);
+    match format {
+        Format::Csv => csv::tail(&evidence, &advice, &sources, &citations),
+        Format::Jsonl | Format::Json => json::tail(&evidence, &advice, &sources, &citations),
+        Format::Table => Vec::new(),
+    }
+}
+
+/// Evidence, advice, source ids and citations of a drug (empty strings without one).
+#[must_use]
+pub fn drug_text(kb: &Kb, drug: Option<DrugId>) -> (String, String, String, String) {
+    let Some(d) = drug.map(|d| &kb.drugs[d]) else {
+        return Default::default();
+    };
+    let citations: Vec<String> = d
+        .sources
+        .iter()
+        .filter_map(|id| kb.source(id))
+        .map(|s| format!("[{}] {}", s.id, s.citation))
+        .collect();
+    (
+        d.evidence.clone(),
+        d.advice.clone(),
+        d.sources.join("; "),
+        citations.join(" | "),
+    )
+}
+
+/// Class and level of a finding's drug, as text.
+fn class_level(kb: &Kb, f: &Finding) -> (String, &'static str) {
+    match (f.status, f.drug) {
+        (Status::Clear | Status::Unrecognized | Status::Error, _) | (_, None) => {
+            (String::new(), "")
+        }
+        (_, Some(d)) => (kb.drugs[d].class.clone(), kb.drugs[d].level.as_str()),
+    }
+}
+
+/// The score as shown: two decimals, empty without one.
+fn score_text(f: &Finding) -> String {
+    f.score.map(|s| format!("{s:.2}")).unwrap_or_default()
+}

@@ -1,0 +1,160 @@
+//! Per-patient summary records for `batch --summary`: one record per patient, in every format.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use super::{Format, table::escape_terminal};
+
+/// One patient's summary.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PatientSummary {
+    /// Patient id.
+    pub patient: String,
+    /// Entries screened.
+    pub entries: u64,
+    /// Flagged findings.
+    pub flagged: u64,
+    /// Quinine warnings.
+    pub warnings: u64,
+    /// Findings for review.
+    pub review: u64,
+    /// Unrecognized entries.
+    pub unrecognized: u64,
+    /// Records that could not be read.
+    pub errors: u64,
+    /// Highest level among flagged and warning findings (`warning` for quinine).
+    pub highest_level: String,
+    /// `yes` when the patient takes quinine.
+    pub quinine: String,
+    /// The flagged ingredients, `; `-separated, in first-seen order.
+    pub flagged_drugs: String,
+}
+
+/// Writes summaries in one format.
+pub struct SummaryWriter<W: Write> {
+    format: Format,
+    out: W,
+    started: bool,
+    table: Vec<PatientSummary>,
+}
+
+impl<W: Write> SummaryWriter<W> {
+    /// A writer for `format`.
+    pub fn new(format: Format, out: W) -> SummaryWriter<W> {
+        SummaryWriter {
+            format,
+            out,
+            started: false,
+            table: Vec::new(),
+        }
+    }
+
+    /// Writes one patient's summary.
+    ///
+    /// # Errors
+    /// On a write error.
+    pub fn write(&mut self, s: &PatientSummary) -> io::Result<()> {
+        match self.format {
+            Format::Table => self.table.push(s.clone()),
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new()
+                    .has_headers(!self.started)
+                    .from_writer(Vec::new());
+                w.serialize(s).map_err(io::Error::other)?;
+                let mut bytes = w
+                    .into_inner()
+                    .map_err(|e| io::Error::other(e.to_string()))?;
+                neutralize_first_field(&mut bytes, self.started);
+                self.out.write_all(&bytes)?;
+            }
+            Format::Jsonl => {
+                serde_json::to_writer(&mut self.out, s)?;
+                self.out.write_all(b"\n")?;
+            }
+            Format::Json => {
+                self.out
+                    .write_all(if self.started { b",\n" } else { b"[\n" })?;
+                serde_json::to_writer(&mut self.out, s)?;
+            }
+        }
+        self.started = true;
+        Ok(())
+    }
+
+    /// Ends the output.
+    ///
+    /// # Errors
+    /// On a write error.
+    pub fn finish(mut self) -> io::Result<()> {
+        match self.format {
+            Format::Table => {
+                let mut b = Builder::default();
+                b.push_record([
+                    "patient",
+                    "entries",
+                    "flagged",
+                    "warnings",
+                    "review",
+                    "unrecognized",
+                    "errors",
+                    "highest",
+                    "quinine",
+                    "flagged drugs",
+                ]);
+                for s in &self.table {
+                    b.push_record([
+                        escape_terminal(&s.patient),
+                        s.entries.to_string(),
+                        s.flagged.to_string(),
+                        s.warnings.to_string(),
+                        s.review.to_string(),
+                        s.unrecognized.to_string(),
+                        s.errors.to_string(),
+                        s.highest_level.clone(),
+                        s.quinine.clone(),
+                        s.flagged_drugs.clone(),
+                    ]);
+                }
+                let mut t = b.build();
+                t.with(Style::sharp());
+                writeln!(self.out, "{t}")?;
+            }
+            Format::Csv if !self.started => {
+                writeln!(
+                    self.out,
+                    "patient,entries,flagged,warnings,review,unrecognized,errors,highest_level,quinine,flagged_drugs"
+                )?;
+            }
+            Format::Json => self
+                .out
+                .write_all(if self.started { b"\n]\n" } else { b"[]\n" })?,
+            Format::Csv | Format::Jsonl => {}
+        }
+        self.out.flush()
+    }
+}
+
+/// The patient id is the only free-text cell of a summary: neutralize it as a formula if needed.
+fn neutralize_first_field(bytes: &mut Vec<u8>, header_written: bool) {
+    let start = if header_written {
+        0
+    } else {
+        bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| p + 1)
+    };
+    let first = bytes.get(start).copied();
+    let quoted = first == Some(b'"');
+    let c = if quoted {
+        bytes.get(start + 1).copied()
+    } else {
+        first
+    };
+    if matches!(c, Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
+        bytes.insert(start + usize::from(quoted), b'\'');
+    }
+}

@@ -1,0 +1,307 @@
+//! Resolved mentions → findings: flagged, warning, review, clear or unrecognized, one per drug,
+//! ordered so that the quinine warning and the highest levels come first.
+
+use crate::kb::{DrugId, Kb, Kind};
+use crate::lexicon::{Lexicon, Meaning, NameId};
+use crate::matcher::{Candidate, How, Resolution};
+
+/// What a finding says about an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Quinine: FDA warning.
+    Warning,
+    /// A drug associated with leg cramps.
+    Flagged,
+    /// Could be a target or another drug: a person must decide.
+    Review,
+    /// Another recognized drug.
+    Clear,
+    /// Nothing recognized.
+    Unrecognized,
+    /// The input record could not be read.
+    Error,
+}
+
+impl Status {
+    /// The word used in output.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Warning => "warning",
+            Status::Flagged => "flagged",
+            Status::Review => "review",
+            Status::Clear => "clear",
+            Status::Unrecognized => "unrecognized",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One finding for one drug of one entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// Status.
+    pub status: Status,
+    /// The knowledge-base drug (flagged, warning, and the target candidate of a review).
+    pub drug: Option<DrugId>,
+    /// The ingredient: the target, the other drug for `clear`, the candidates for `review`.
+    pub ingredient: String,
+    /// The words of the entry that matched.
+    pub text: String,
+    /// The name they matched.
+    pub matched_as: String,
+    /// How they matched.
+    pub how: Option<How>,
+    /// Similarity, 1 for exact matches.
+    pub score: Option<f32>,
+    /// For fuzzy matches: the best candidate of another drug, with its score.
+    pub runner_up: String,
+    /// For reviews: every candidate, with its score.
+    pub candidates: String,
+    /// Anything else worth knowing (unmatched words, an error's reason).
+    pub note: String,
+}
+
+impl Finding {
+    fn bare(status: Status, note: String) -> Finding {
+        Finding {
+            status,
+            drug: None,
+            ingredient: String::new(),
+            text: String::new(),
+            matched_as: String::new(),
+            how: None,
+            score: None,
+            runner_up: String::new(),
+            candidates: String::new(),
+            note,
+        }
+    }
+
+    /// The finding for an input record that could not be read.
+    #[must_use]
+    pub fn error(reason: String) -> Finding {
+        Finding::bare(Status::Error, reason)
+    }
+}
+
+/// Screens one resolved entry: at least one finding, always.
+#[must_use]
+pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for hit in &res.hits {
+        let name = lex.name(hit.name);
+        let base = Finding {
+            status: Status::Clear,
+            drug: None,
+            ingredient: String::new(),
+            text: hit.text.clone(),
+            matched_as: name.display.to_string(),
+            how: Some(hit.how),
+            score: Some(hit.score),
+            runner_up: hit
+                .runner_up
+                .map(|c| describe(kb, lex, c))
+                .unwrap_or_default(),
+            candidates: String::new(),
+            note: String::new(),
+        };
+        if !hit.review.is_empty() {
+            let drug = hit.review.iter().find_map(|c| first_target(lex, c.name));
+            let ingredients: Vec<String> = hit
+                .review
+                .iter()
+                .map(|c| ingredient_of(kb, lex, c.name))
+                .collect();
+            let candidates: Vec<String> =
+                hit.review.iter().map(|c| describe(kb, lex, *c)).collect();
+            push(
+                &mut out,
+                Finding {
+                    status: Status::Review,
+                    drug,
+                    ingredient: ingredients.join(" or "),
+                    candidates: candidates.join(" | "),
+                    runner_up: String::new(),
+                    ..base
+                },
+            );
+            continue;
+        }
+        match &name.meaning {
+            Meaning::Targets(drugs) => {
+                for &d in drugs {
+                    let status = if kb.drugs[d].kind == Kind::Quinine {
+                        Status::Warning
+                    } else {
+                        Status::Flagged
+                    };
+                    let ingredient = kb.drugs[d].ingredient.clone();
+                    push(
+                        &mut out,
+                        Finding {
+                            status,
+                            drug: Some(d),
+                            ingredient,
+                            ..base.clone()
+                        },
+                    );
+                }
+            }
+            Meaning::Other(s) => {
+                let ingredient = lex.substance(*s).to_owned();
+                push(&mut out, Finding { ingredient, ..base });
+            }
+            Meaning::Conflict(subs) => {
+                let drug = subs.iter().find_map(|&s| lex.substance_target(s));
+                let names: Vec<&str> = subs.iter().map(|&s| lex.substance(s)).collect();
+                push(
+                    &mut out,
+                    Finding {
+                        status: Status::Review,
+                        drug,
+                        ingredient: names.join(" or "),
+                        candidates: names.join(" | "),
+                        note: "this name is used for more than one substance".into(),
+                        ..base
+                    },
+                );
+            }
+        }
+    }
+    if out.is_empty() {
+        let note = if res.unmatched.is_empty() {
+            "no drug name in the entry".to_owned()
+        } else {
+            format!("no known drug matches: {}", res.unmatched.join(" "))
+        };
+        out.push(Finding::bare(Status::Unrecognized, note));
+    } else if !res.unmatched.is_empty() {
+        out[0].note = format!("unmatched words: {}", res.unmatched.join(" "));
+    }
+    out.sort_by(|a, b| {
+        let level = |f: &Finding| std::cmp::Reverse(f.drug.map(|d| kb.drugs[d].level));
+        a.status.cmp(&b.status).then(level(a).cmp(&level(b)))
+    });
+    out
+}
+
+/// Adds a finding unless the same drug was already found in this entry by an earlier mention
+/// (`Atorvastatin Calcium 10 MG Oral Tablet [Lipitor]` is one drug).
+fn push(out: &mut Vec<Finding>, f: Finding) {
+    if out
+        .iter()
+        .any(|o| o.status == f.status && o.ingredient == f.ingredient)
+    {
+        return;
+    }
+    out.push(f);
+}
+
+fn first_target(lex: &Lexicon, id: NameId) -> Option<DrugId> {
+    match &lex.name(id).meaning {
+        Meaning::Targets(t) => t.first().copied(),
+        Meaning::Other(_) => None,
+        Meaning::Conflict(subs) => subs.iter().find_map(|&s| lex.substance_target(s)),
+    }
+}
+
+/// The ingredient a name stands for, as shown to users.
+#[must_use]
+pub fn ingredient_of(kb: &Kb, lex: &Lexicon, id: NameId) -> String {
+    match &lex.name(id).meaning {
+        Meaning::Targets(t) => t
+            .iter()
+            .map(|&d| kb.drugs[d].ingredient.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
+        Meaning::Other(s) => lex.substance(*s).to_owned(),
+        Meaning::Conflict(subs) => subs
+            .iter()
+            .map(|&s| lex.substance(s))
+            .collect::<Vec<_>>()
+            .join(" or "),
+    }
+}
+
+/// `name (ingredient) 0.86` with `[target]` for knowledge-base drugs.
+#[must_use]
+pub fn describe(kb: &Kb, lex: &Lexicon, c: Candidate) -> String {
+    let name = lex.name(c.name);
+    let ingredient = ingredient_of(kb, lex, c.name);
+    let target = if matches!(name.meaning, Meaning::Other(_)) {
+        ""
+    } else {
+        " [target]"
+    };
+    if ingredient.eq_ignore_ascii_case(&name.display) {
+        format!("{} {:.2}{target}", name.display, c.score)
+    } else {
+        format!("{} ({ingredient}) {:.2}{target}", name.display, c.score)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matcher::resolve;
+    use crate::vocab::Vocabulary;
+    use std::sync::OnceLock;
+
+    fn setup() -> &'static (Kb, Lexicon) {
+        static S: OnceLock<(Kb, Lexicon)> = OnceLock::new();
+        S.get_or_init(|| {
+            let kb = Kb::builtin().unwrap();
+            let lex = Lexicon::build(&kb, &Vocabulary::builtin()).unwrap();
+            (kb, lex)
+        })
+    }
+
+    fn findings(text: &str) -> Vec<(Status, String)> {
+        let (kb, lex) = setup();
+        screen(kb, lex, &resolve(lex, text))
+            .into_iter()
+            .map(|f| (f.status, f.ingredient))
+            .collect()
+    }
+
+    #[test]
+    fn a_combination_brand_flags_each_target_ingredient() {
+        let f = findings("Dyazide");
+        assert!(
+            f.contains(&(Status::Flagged, "triamterene".into())),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&(Status::Flagged, "hydrochlorothiazide".into())),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn quinine_is_a_warning_and_sorts_first() {
+        let f = findings("quinine sulfate 324 MG Oral Capsule");
+        assert_eq!(f[0], (Status::Warning, "quinine".into()));
+    }
+
+    #[test]
+    fn every_entry_yields_at_least_one_finding() {
+        for text in ["", "10 mg", "zzzz", "metformin 500 mg"] {
+            assert!(!findings(text).is_empty(), "{text:?}");
+        }
+        assert_eq!(findings("")[0].0, Status::Unrecognized);
+    }
+
+    #[test]
+    fn an_rxnorm_name_with_its_brand_is_one_finding() {
+        let f = findings("Atorvastatin Calcium 10 MG Oral Tablet [Lipitor]");
+        assert_eq!(f, vec![(Status::Flagged, "atorvastatin".into())]);
+    }
+
+    #[test]
+    fn another_drug_is_clear_with_its_name() {
+        let f = findings("metformin 500 mg bid");
+        assert_eq!(f[0].0, Status::Clear);
+        assert!(f[0].1.contains("metformin"), "{f:?}");
+    }
+}
