@@ -44,39 +44,38 @@ MAX_CHARS = 60
 MAX_WORDS = 6
 MIN_CHARS = 3
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OUTPUT = REPO / "data" / "vocabulary.tsv"
-DEFAULT_ALLOWLIST = REPO / "scripts" / "vocabulary_allowlist.txt"
-ALLOWLIST_REL = "scripts/vocabulary_allowlist.txt"
+# Source tags ("[INN]", "[ORANGE BOOK]" ... inside a name) that mark a
+# substance as a medicine: a regulatory product list (Orange Book, Purple
+# Book, EMA EPAR, VA National Drug File), a nonproprietary-name list (INN,
+# USAN, JAN, BAN), or a pharmacopoeia monograph (USP, EP, JP, WHO
+# International Pharmacopoeia, homeopathic HPUS). Left out on purpose: MI
+# (Merck Index), MART. (Martindale) and WHO-DD, which also cover pesticides,
+# poisons and cosmetic ingredients; HSDB, ISO, IARC, FCC, FHFI, LANGUAL,
+# INCI, II (inactive ingredients), NF (excipients), DSC; USP-RS, EP/USP
+# IMPURITY (reference standards); GREEN BOOK, EMA EPAR VETERINARY.
+MEDICINE_TAGS = frozenset({
+    "ORANGE BOOK", "PURPLE BOOK CDER", "EMA EPAR", "VANDF",
+    "INN", "USAN", "JAN", "BAN",
+    "USP", "USP MONOGRAPH", "USP-NF", "EP", "EP MONOGRAPH", "PH. EUR", "JP",
+    "WHO-IP", "WHO-IP LATIN", "HPUS",
+})
+TAG = re.compile(r"\[([^\[\]]*)\]")
 
-# A trailing "[WHO-DD]", "[USP-RS]", "[ORANGE BOOK]" ... tag names the
-# compendium a name was taken from; it is not part of the name.
-SOURCE_TAG = re.compile(r"\s*\[[A-Za-z][A-Za-z .:\-]*\]\s*$")
-# "HYZAAR COMPONENT LOSARTAN POTASSIUM": the UNII list's way of naming a
-# combination product; the part before COMPONENT is the product's name.
-COMPONENT = re.compile(r"^(.+?) COMPONENT (.+)$")
-
-
-def log(msg=""):
-    print(msg, file=sys.stderr)
-
-
-def sha256(data):
-    return hashlib.sha256(data).hexdigest()
-
-
-def norm(text):
-    """Lowercase and collapse all whitespace (tabs and newlines included)."""
-    return " ".join(text.split()).lower()
-
-
-def strip_tags(name):
-    while True:
-        stripped = SOURCE_TAG.sub("", name)
-        if stripped == name:
-            return name
-        name = stripped
-
+# Names of reference standards, impurities and analytical materials: never
+# something a patient takes ("simvastatin impurity e" is a UNII name of
+# lovastatin, "furosemide related compound a" one of isofurosemide).
+LAB_WORDS = re.compile(
+    r"\b(?:impurity|impurities|related compounds?|reference standards?|"
+    r"metabolites?|degradants?|degradation products?|system suitability|"
+    r"resolution mixture|identification|mixtures?|mixt|isomers?|enantiomers?|"
+    r"diastereomers?|epimers?|racemates?)\b"
+)
+# Chemical notation: "(" followed by a sign, a digit or another "(", or a
+# stereodescriptor in parentheses: "(+)-sucrose", "(+/-)-pindolol",
+# "((o-carboxyphenyl)thio)ethylmercury", "(s)-bupivacaine", "pantoprazole, (s)-".
+CHEM_NOTATION = re.compile(
+    r"\((?:[-+\u00b1\d(]|[rsezdl*](?:\s*[,*]\s*[rsezdl*])*\)|rs\)|sr\))"
+)
 
 # ---------------------------------------------------------------- fetching
 def download_wheel(dest):

@@ -96,7 +96,8 @@ impl<V: Copy> FuzzyIndex<V> {
         self.values[slot]
     }
 
-    /// Keys within [`max_edits`] of `query` (a compact, lowercase, letters-only string), best first.
+    /// Keys within [`max_edits`] of `query` (a compact, lowercase, letters-only string), best first;
+    /// keys half an edit beyond (a difference in sound only) are included for tie-breaking.
     #[must_use]
     pub fn search(&self, query: &str) -> Vec<Hit> {
         let q = query.as_bytes();
@@ -147,7 +148,7 @@ impl<V: Copy> FuzzyIndex<V> {
                 let phon = strsim::osa_distance(&qp, kp) as f32 + 0.5;
                 phon.min(raw as f32)
             };
-            if distance > k as f32 {
+            if distance > k as f32 + 0.5 {
                 continue;
             }
             let score = (1.0 - distance / longer as f32).max(0.0);

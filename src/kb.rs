@@ -479,7 +479,7 @@ mod tests {
     fn a_name_with_two_meanings_is_rejected() {
         let err = parse(
             DRUGS,
-            "alias,ingredients,type,note\nx,furosemide,brand,\nX,quinine,brand,\n",
+            "alias,ingredients,type,note\nzz,furosemide,brand,\nZZ,quinine,brand,\n",
         )
         .unwrap_err();
         assert!(err.to_string().contains("aliases.csv:3"), "{err}");

@@ -34,9 +34,6 @@ pub enum Meaning {
     Targets(Vec<DrugId>),
     /// Another real drug, not in the knowledge base.
     Other(SubstanceId),
-    /// A vocabulary name shared by substances of which some are targets and some are not: never
-    /// decided silently.
-    Conflict(Vec<SubstanceId>),
 }
 
 /// One name.
@@ -185,21 +182,22 @@ impl Lexicon {
         None
     }
 
+    /// A vocabulary name listed under several substances is a combination product (`hyzaar` →
+    /// hydrochlorothiazide and losartan potassium) or one drug in several forms: it stands for
+    /// the targets among them, if any.
     fn vocabulary_meaning(&self, mut subs: Vec<SubstanceId>) -> Meaning {
         subs.sort_unstable();
-        let targets: Vec<Option<DrugId>> = subs
+        let mut targets: Vec<DrugId> = subs
             .iter()
-            .map(|&s| self.substance_target[s as usize])
+            .filter_map(|&s| self.substance_target[s as usize])
             .collect();
-        if targets.iter().all(Option::is_none) {
-            return Meaning::Other(subs[0]);
+        targets.sort_unstable();
+        targets.dedup();
+        if targets.is_empty() {
+            Meaning::Other(subs[0])
+        } else {
+            Meaning::Targets(targets)
         }
-        if let Some(first) = targets[0]
-            && targets.iter().all(|t| *t == Some(first))
-        {
-            return Meaning::Targets(vec![first]);
-        }
-        Meaning::Conflict(subs)
     }
 
     /// The name stored under a normalized key (spaced or compact).

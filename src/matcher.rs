@@ -85,42 +85,60 @@ pub struct Resolution {
     pub unmatched: Vec<String>,
 }
 
+/// A hit and the tokens it covers.
+struct Placed {
+    pos: usize,
+    len: usize,
+    hit: Hit,
+}
+
 /// Resolves one entry.
 #[must_use]
 pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     let norm = normalize::normalize(text);
     let tokens = &norm.tokens;
     let mut covered = vec![false; tokens.len()];
-    let mut hits: Vec<(usize, Hit)> = Vec::new();
+    let mut hits: Vec<Placed> = Vec::new();
     phrase_pass(lex, tokens, &mut covered, &mut hits, false);
     if hits.is_empty() {
         // An entry of salt words only (`potassium chloride`, `calcium`) is a drug in its own right.
         phrase_pass(lex, tokens, &mut covered, &mut hits, true);
     }
+    // A one-word match of another drug may be half of a misspelled target (`iron sucorse`,
+    // `Diovan HTC`): such words are "soft" and may join the unknown words around them.
+    let mut soft = vec![false; tokens.len()];
+    for p in &hits {
+        if p.len == 1 && !involves_target(lex, p.hit.name) {
+            soft[p.pos] = true;
+        }
+    }
     let mut unmatched = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
-        if covered[i] || tokens[i].kind == TokenKind::Salt {
+        let open = |j: usize| (!covered[j] && tokens[j].kind == TokenKind::Word) || soft[j];
+        if !open(i) {
             i += 1;
             continue;
         }
         let start = i;
-        while i < tokens.len() && !covered[i] && tokens[i].kind == TokenKind::Word {
+        while i < tokens.len() && open(i) {
             i += 1;
         }
-        unknown_run(
-            lex,
-            &tokens[start..i],
-            start,
-            norm.has_number,
-            &mut hits,
-            &mut unmatched,
-        );
+        if (start..i).any(|j| !covered[j]) {
+            let run = Run {
+                tokens,
+                start,
+                end: i,
+                soft: &soft,
+                has_number: norm.has_number,
+            };
+            unknown_run(lex, &run, &mut hits, &mut unmatched);
+        }
     }
-    hits.sort_by_key(|(pos, _)| *pos);
+    hits.sort_by_key(|p| p.pos);
     Resolution {
         normalized: norm.joined(),
-        hits: hits.into_iter().map(|(_, h)| h).collect(),
+        hits: hits.into_iter().map(|p| p.hit).collect(),
         unmatched,
     }
 }
@@ -130,7 +148,7 @@ fn phrase_pass(
     lex: &Lexicon,
     tokens: &[Token],
     covered: &mut [bool],
-    hits: &mut Vec<(usize, Hit)>,
+    hits: &mut Vec<Placed>,
     salts_alone: bool,
 ) {
     let mut key = String::new();
@@ -170,7 +188,11 @@ fn phrase_pass(
             }
             end += 1;
         }
-        hits.push((i, hit));
+        hits.push(Placed {
+            pos: i,
+            len: end - i,
+            hit,
+        });
         i = end;
     }
 }
@@ -220,45 +242,87 @@ fn join(window: &[Token], sep: &str, out: &mut String) {
     }
 }
 
-/// Words no phrase matched: try them together (up to three) and alone, by ending, fuzzy and
-/// shorthand; what still matches nothing is reported as unmatched.
-fn unknown_run(
-    lex: &Lexicon,
-    run: &[Token],
-    offset: usize,
+/// A run of words no phrase matched, possibly with soft one-word matches inside.
+struct Run<'a> {
+    tokens: &'a [Token],
+    start: usize,
+    end: usize,
+    soft: &'a [bool],
     has_number: bool,
-    hits: &mut Vec<(usize, Hit)>,
-    unmatched: &mut Vec<String>,
-) {
+}
+
+/// Words no phrase matched: try them together (up to three) and alone — glued salt, shorthand,
+/// other-language ending, fuzzy. A window that takes in a soft word must find a target to replace
+/// it. What still matches nothing is reported as unmatched.
+fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: &mut Vec<String>) {
     let mut key = String::new();
-    let mut s = 0;
-    'outer: while s < run.len() {
-        for len in (1..=3.min(run.len() - s)).rev() {
-            let window = &run[s..s + len];
+    let mut s = run.start;
+    'outer: while s < run.end {
+        for len in (1..=3.min(run.end - s)).rev() {
+            let window = &run.tokens[s..s + len];
+            let softs = (s..s + len).filter(|&j| run.soft[j]).count();
+            if softs == len {
+                continue;
+            }
             join(window, "", &mut key);
             let text = window
                 .iter()
                 .map(|t| t.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            let found = ending(lex, &key, &text)
-                .or_else(|| fuzzy(lex, &key, &text))
+            let single = len == 1;
+            let found = single
+                .then(|| glued_salt(lex, &key, &text))
+                .flatten()
                 .or_else(|| {
-                    if len == 1 && has_number {
+                    if single && run.has_number {
                         shorthand(lex, &key, &text)
                     } else {
                         None
                     }
-                });
+                })
+                .or_else(|| ending(lex, &key, &text))
+                .or_else(|| fuzzy(lex, &key, &text))
+                .filter(|h| softs == 0 || involves_target(lex, h.name) || !h.review.is_empty());
             if let Some(hit) = found {
-                hits.push((offset + s, hit));
+                hits.retain(|p| p.pos + p.len <= s || p.pos >= s + len);
+                hits.push(Placed { pos: s, len, hit });
                 s += len;
                 continue 'outer;
             }
         }
-        unmatched.push(run[s].text.clone());
+        if !run.soft[s] && run.tokens[s].text.len() > 1 {
+            unmatched.push(run.tokens[s].text.clone());
+        }
         s += 1;
     }
+}
+
+/// Words ending in a glued salt (`chininsulfat`, `quininesulfate`): the stem alone is a name.
+fn glued_salt(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
+    const GLUED: &[&str] = &[
+        "hydrochloride",
+        "hydrochlorid",
+        "sulphate",
+        "sulfate",
+        "sulfat",
+        "sodium",
+        "natrium",
+        "hcl",
+    ];
+    let stem = GLUED
+        .iter()
+        .find_map(|suffix| key.strip_suffix(suffix))
+        .filter(|s| s.len() >= 4)?;
+    let id = lex.lookup(stem)?;
+    Some(Hit {
+        text: text.to_owned(),
+        name: id,
+        how: How::Alias(AliasKind::Salt),
+        score: 1.0,
+        runner_up: None,
+        review: Vec::new(),
+    })
 }
 
 /// What two names mean, compared: the same target set, or the same substance once salts are set
@@ -270,7 +334,6 @@ fn same_drug(lex: &Lexicon, a: NameId, b: NameId) -> bool {
         (Meaning::Other(x), Meaning::Other(y)) => {
             x == y || base_substance(lex.substance(*x)) == base_substance(lex.substance(*y))
         }
-        (Meaning::Conflict(x), Meaning::Conflict(y)) => x == y,
         _ => false,
     }
 }
@@ -337,7 +400,12 @@ fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
         }
     }
     let &(best, best_d, best_s) = cands.first()?;
-    let close = |c: &&(NameId, f32, f32)| c.1 - best_d < 0.5 || best_s - c.2 < 0.05;
+    // Candidates half an edit beyond the limit may tie with the winner but never win.
+    if best_d > crate::fuzzy::max_edits(key.len()) as f32 {
+        return None;
+    }
+    // A tie is another drug at the same distance (or one only a difference in sound apart).
+    let close = |c: &&(NameId, f32, f32)| c.1 - best_d <= 0.5;
     let ties: Vec<&(NameId, f32, f32)> = cands.iter().skip(1).filter(close).collect();
     let runner_up = cands.get(1).map(|c| Candidate {
         name: c.0,
@@ -367,9 +435,9 @@ fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
 }
 
 /// A truncated name (four letters or more) next to a strength, accepted only when every name it
-/// starts is the same drug.
+/// starts stands for one same drug (alone or in combination).
 fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
-    if key.len() < 4 {
+    if key.len() < 4 || lex.lookup(key).is_some() {
         return None;
     }
     let idx = lex.fuzzy();
@@ -377,24 +445,37 @@ fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     if range.is_empty() || range.len() > 200 {
         return None;
     }
-    let first = idx.value(range.start);
-    if range.clone().any(|s| !same_drug(lex, first, idx.value(s))) {
-        return None;
+    let mut common: Option<Vec<String>> = None;
+    for slot in range.clone() {
+        let drugs = drugs_of(lex, idx.value(slot));
+        common = Some(match common {
+            None => drugs,
+            Some(c) => c.into_iter().filter(|d| drugs.contains(d)).collect(),
+        });
     }
-    // Prefer the shortest name of that drug as the one shown.
+    let common = common.filter(|c| c.len() == 1)?;
+    // Show the shortest name that stands for exactly that drug.
     let name = range
-        .map(|s| idx.value(s))
-        .min_by_key(|&id| lex.name(id).key.len())
-        .unwrap_or(first);
+        .map(|slot| idx.value(slot))
+        .filter(|&id| drugs_of(lex, id) == common)
+        .min_by_key(|&id| lex.name(id).key.len())?;
     let score = key.len() as f32 / lex.name(name).key.len().max(1) as f32;
     Some(Hit {
         text: text.to_owned(),
         name,
         how: How::Shorthand,
-        score,
+        score: score.min(0.99),
         runner_up: None,
         review: Vec::new(),
     })
+}
+
+/// The drugs a name stands for, as comparable strings: target ids, or the substance without salts.
+fn drugs_of(lex: &Lexicon, id: NameId) -> Vec<String> {
+    match &lex.name(id).meaning {
+        Meaning::Targets(t) => t.iter().map(|d| format!("#{d}")).collect(),
+        Meaning::Other(s) => vec![base_substance(lex.substance(*s))],
+    }
 }
 
 #[cfg(test)]
@@ -454,14 +535,32 @@ mod tests {
 
     #[test]
     fn german_and_spanish_endings_resolve() {
-        assert_eq!(shown("furosemida 40 mg")[0].0, "furosemide");
-        assert_eq!(shown("Torasemid")[0].1, "ending");
+        // Not aliases: found by the ending rule.
+        assert_eq!(
+            shown("metolazona 5 mg"),
+            vec![("metolazone".into(), "ending")]
+        );
+        assert_eq!(
+            shown("Pitavastatine"),
+            vec![("pitavastatin".into(), "ending")]
+        );
     }
 
     #[test]
     fn shorthand_needs_a_strength() {
         assert_eq!(shown("atorva 40")[0].1, "shorthand");
         assert!(shown("atorva").is_empty());
+    }
+
+    #[test]
+    fn a_misspelled_second_word_is_not_hidden_by_an_exact_first_word() {
+        let names: Vec<String> = shown("iron sucorse").into_iter().map(|p| p.0).collect();
+        assert_eq!(names, vec!["iron sucrose".to_owned()]);
+    }
+
+    #[test]
+    fn a_salt_glued_to_the_name_is_split_off() {
+        assert_eq!(shown("Chininsulfat")[0].1, "salt");
     }
 
     #[test]

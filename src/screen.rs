@@ -152,21 +152,6 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
                 let ingredient = lex.substance(*s).to_owned();
                 push(&mut out, Finding { ingredient, ..base });
             }
-            Meaning::Conflict(subs) => {
-                let drug = subs.iter().find_map(|&s| lex.substance_target(s));
-                let names: Vec<&str> = subs.iter().map(|&s| lex.substance(s)).collect();
-                push(
-                    &mut out,
-                    Finding {
-                        status: Status::Review,
-                        drug,
-                        ingredient: names.join(" or "),
-                        candidates: names.join(" | "),
-                        note: "this name is used for more than one substance".into(),
-                        ..base
-                    },
-                );
-            }
         }
     }
     if out.is_empty() {
@@ -202,7 +187,6 @@ fn first_target(lex: &Lexicon, id: NameId) -> Option<DrugId> {
     match &lex.name(id).meaning {
         Meaning::Targets(t) => t.first().copied(),
         Meaning::Other(_) => None,
-        Meaning::Conflict(subs) => subs.iter().find_map(|&s| lex.substance_target(s)),
     }
 }
 
@@ -216,11 +200,6 @@ pub fn ingredient_of(kb: &Kb, lex: &Lexicon, id: NameId) -> String {
             .collect::<Vec<_>>()
             .join(" + "),
         Meaning::Other(s) => lex.substance(*s).to_owned(),
-        Meaning::Conflict(subs) => subs
-            .iter()
-            .map(|&s| lex.substance(s))
-            .collect::<Vec<_>>()
-            .join(" or "),
     }
 }
 

@@ -90,7 +90,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     let mut cache: HashMap<Box<str>, Arc<Encoded>> = HashMap::new();
     let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
     for src in &opts.sources {
-        let total = src.len();
+        let total = src.size();
         let mut rdr = BatchReader::open(src.clone(), &opts.columns)?;
         let bar = progress_bar(opts.progress, total, &rdr.name());
         loop {
