@@ -2,11 +2,14 @@
 //! streaming batch CSV with one configured reader and one reused record. Every record is accounted
 //! for: a record that cannot be read becomes an error entry with its row and reason.
 
+use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+
+use crate::records::{Record, RecordReader};
 
 /// Header names recognized as the medication column, best first.
 pub const MED_COLUMNS: &[&str] = &[
@@ -191,7 +194,7 @@ pub struct ListEntry {
 /// otherwise one entry per non-blank line.
 ///
 /// # Errors
-/// When the source cannot be read, or a named column is missing.
+/// When the source cannot be read, is empty, or a named column is missing.
 pub fn read_list(
     src: &Source,
     med_column: Option<&str>,
@@ -209,21 +212,19 @@ pub fn read_list(
         bail!("{}: no entries (the input is empty)", src.name());
     };
     let delim = delimiter_byte(delimiter)?.unwrap_or_else(|| detect_delimiter(first_line));
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delim)
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(body);
-    let mut record = csv::ByteRecord::new();
-    let header: Vec<String> = if rdr
-        .read_byte_record(&mut record)
-        .map_err(|e| csv_error(src, &e))?
-    {
-        record.iter().map(|f| decode(f).0.into_owned()).collect()
+    let mut rdr = RecordReader::new(body, delim);
+    let mut record = Record::default();
+    rdr.read(&mut record)
+        .with_context(|| format!("cannot read {}", src.name()))?;
+    let header: Vec<String> = record
+        .iter()
+        .map(|f| decode(f).0.trim().to_owned())
+        .collect();
+    let column = if record.error.is_some() {
+        None
     } else {
-        Vec::new()
+        find_column(&header, med_column, MED_COLUMNS)
     };
-    let column = find_column(&header, med_column, MED_COLUMNS);
     let Some(column) = column else {
         if let Some(name) = med_column {
             bail!(
@@ -236,20 +237,19 @@ pub fn read_list(
     };
     let mut out = Vec::new();
     let mut row = 0;
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                row += 1;
-                out.push(list_entry(
-                    row,
-                    record.get(column),
-                    record.len(),
-                    header.len(),
-                ));
-            }
-            Err(e) => bail!(csv_error(src, &e)),
-        }
+    while rdr
+        .read(&mut record)
+        .with_context(|| format!("cannot read {}", src.name()))?
+    {
+        row += 1;
+        out.push(match &record.error {
+            Some(e) => ListEntry {
+                row,
+                text: String::new(),
+                error: Some(format!("line {}: {e}", record.line)),
+            },
+            None => list_entry(row, record.get(column), record.len(), header.len()),
+        });
     }
     if out.is_empty() {
         bail!("{}: the CSV has a header but no entries", src.name());
@@ -314,13 +314,6 @@ fn plain_lines(body: &[u8]) -> Vec<ListEntry> {
     out
 }
 
-fn csv_error(src: &Source, e: &csv::Error) -> anyhow::Error {
-    match e.position() {
-        Some(p) => anyhow::anyhow!("{}:{}: {e}", src.name(), p.line()),
-        None => anyhow::anyhow!("{}: {e}", src.name()),
-    }
-}
-
 /// Column settings for batch input.
 #[derive(Clone, Debug, Default)]
 pub struct BatchColumns {
@@ -335,8 +328,8 @@ pub struct BatchColumns {
 /// A streaming batch reader over one source.
 pub struct BatchReader {
     src: Source,
-    rdr: csv::Reader<Box<dyn Read>>,
-    record: csv::ByteRecord,
+    rdr: RecordReader<BufReader<Box<dyn Read>>>,
+    record: Record,
     patient: usize,
     med: usize,
     width: usize,
@@ -350,10 +343,10 @@ pub struct BatchRecord<'a> {
     pub row: u64,
     /// Line where the record starts.
     pub line: u64,
-    /// Patient id ("" when unreadable).
-    pub patient: std::borrow::Cow<'a, str>,
-    /// Medication text.
-    pub med: std::borrow::Cow<'a, str>,
+    /// Patient id (empty when the record is unreadable).
+    pub patient: Cow<'a, str>,
+    /// Medication text, trimmed.
+    pub med: Cow<'a, str>,
     /// Why the record cannot be screened.
     pub error: Option<String>,
 }
@@ -365,29 +358,38 @@ impl BatchReader {
     /// When the source cannot be opened, is empty, or lacks a column.
     pub fn open(src: Source, cols: &BatchColumns) -> Result<BatchReader> {
         let mut buf = BufReader::with_capacity(1 << 16, src.open()?);
-        let mut first = Vec::new();
-        buf.read_until(b'\n', &mut first)
+        let head = buf
+            .fill_buf()
             .with_context(|| format!("cannot read {}", src.name()))?;
+        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
         let delim = match delimiter_byte(cols.delimiter)? {
             Some(d) => d,
-            None => detect_delimiter(first.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&first)),
+            None => detect_delimiter(
+                first_line
+                    .strip_prefix(b"\xef\xbb\xbf")
+                    .unwrap_or(first_line),
+            ),
         };
-        let reader: Box<dyn Read> = Box::new(Cursor::new(first).chain(buf));
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(delim)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(reader);
-        let headers: Vec<String> = rdr
-            .byte_headers()
-            .map_err(|e| csv_error(&src, &e))?
+        let mut rdr = RecordReader::new(buf, delim);
+        let mut record = Record::default();
+        let has_header = rdr
+            .read(&mut record)
+            .with_context(|| format!("cannot read {}", src.name()))?;
+        let headers: Vec<String> = record
             .iter()
-            .map(|h| decode(h).0.into_owned())
+            .map(|h| decode(h).0.trim().to_owned())
             .collect();
-        if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
+        if !has_header || headers.iter().all(String::is_empty) {
             bail!(
                 "{}: the input is empty (a header with a patient and a medication column is needed)",
                 src.name()
+            );
+        }
+        if let Some(e) = &record.error {
+            bail!(
+                "{}:{}: cannot read the header: {e}",
+                src.name(),
+                record.line
             );
         }
         let find = |given: &Option<String>, known: &[&str], what: &str, flag: &str| {
@@ -420,7 +422,7 @@ impl BatchReader {
         Ok(BatchReader {
             src,
             rdr,
-            record: csv::ByteRecord::new(),
+            record,
             patient,
             med,
             width: headers.len(),
@@ -437,7 +439,7 @@ impl BatchReader {
     /// Bytes read so far (for progress).
     #[must_use]
     pub fn bytes_read(&self) -> u64 {
-        self.rdr.position().byte()
+        self.rdr.bytes_read()
     }
 
     /// The next record, or `None` at the end. A record that cannot be read is returned with an
@@ -446,31 +448,30 @@ impl BatchReader {
     /// # Errors
     /// On an I/O error.
     pub fn next_record(&mut self) -> Result<Option<BatchRecord<'_>>> {
-        let (ok, parse_error) = match self.rdr.read_byte_record(&mut self.record) {
-            Ok(ok) => (ok, None),
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Io(_) => return Err(csv_error(&self.src, &e)),
-                _ => (true, Some(e.to_string())),
-            },
-        };
-        if !ok {
+        if !self
+            .rdr
+            .read(&mut self.record)
+            .with_context(|| format!("cannot read {}", self.src.name()))?
+        {
             return Ok(None);
         }
         self.row += 1;
-        let line = self.record.position().map_or(0, csv::Position::line);
-        let empty = std::borrow::Cow::Borrowed("");
-        if let Some(e) = parse_error {
+        let rec = &self.record;
+        let line = rec.line;
+        if let Some(e) = &rec.error {
+            let error = Some(format!("line {line}: {e}"));
             return Ok(Some(BatchRecord {
                 row: self.row,
                 line,
-                patient: empty.clone(),
-                med: empty,
-                error: Some(e),
+                patient: Cow::Borrowed(""),
+                med: Cow::Borrowed(""),
+                error,
             }));
         }
-        let rec = &self.record;
-        let (patient, p_bad) = decode(rec.get(self.patient).unwrap_or_default());
-        let (med, m_bad) = decode(rec.get(self.med).unwrap_or_default());
+        let (patient, _) = decode(rec.get(self.patient).unwrap_or_default());
+        let (med, _) = decode(rec.get(self.med).unwrap_or_default());
+        let patient = trim_cow(patient);
+        let med = trim_cow(med);
         let error = if rec.len() != self.width {
             Some(format!(
                 "line {line}: expected {} fields, found {}",
@@ -478,12 +479,7 @@ impl BatchReader {
                 rec.len()
             ))
         } else {
-            check_entry(med.trim()).map(|e| format!("line {line}: {e}"))
-        };
-        let _ = (p_bad, m_bad);
-        let med = match med {
-            std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.trim()),
-            std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.trim().to_owned()),
+            check_entry(&med).map(|e| format!("line {line}: {e}"))
         };
         Ok(Some(BatchRecord {
             row: self.row,
@@ -492,6 +488,14 @@ impl BatchReader {
             med,
             error,
         }))
+    }
+}
+
+fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
+        Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
+        Cow::Owned(o) => Cow::Owned(o.trim().to_owned()),
     }
 }
 

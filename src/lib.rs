@@ -7,7 +7,7 @@
 //! report::Writer`, which writes to any `io::Write`.
 //!
 //! Modules: [`cli`] (syntax only), [`cmd`] (one file per command), [`input`] (lists and batch CSV),
-//! [`output`] (stdout or a safely renamed file), [`kb`], [`vocab`], [`lexicon`], [`normalize`],
+//! [`records`] (forgiving CSV records), [`output`] (stdout or a safely renamed file), [`kb`], [`vocab`], [`lexicon`], [`normalize`],
 //! [`fuzzy`], [`matcher`], [`screen`], [`report`].
 
 pub mod cli;
@@ -19,6 +19,7 @@ pub mod lexicon;
 pub mod matcher;
 pub mod normalize;
 pub mod output;
+pub mod records;
 pub mod report;
 pub mod screen;
 pub mod vocab;

@@ -1,0 +1,376 @@
+//! A forgiving CSV record reader for patient input: RFC 4180 quoting (delimiters, quotes and line
+//! breaks inside quoted fields), CRLF or LF, blank lines skipped, bounded line and record sizes, and
+//! a damaged record reported on its own line instead of swallowing the lines after it.
+//!
+//! The csv crate would treat an unterminated quote on row 3 as the start of one field running to the
+//! next quote in the file; for screening that loses patients. Here a record that spans lines is
+//! accepted only when it parses cleanly; otherwise its first line is an error record and reading
+//! resumes on the next line.
+
+use std::collections::VecDeque;
+use std::io::{self, BufRead};
+
+/// The largest record accepted, in bytes; a longer one is an error record.
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// The most physical lines one record may span.
+pub const MAX_RECORD_LINES: usize = 16;
+
+/// One physical line: its bytes (without the line break), its line number, whether it was cut.
+struct Line {
+    bytes: Vec<u8>,
+    number: u64,
+    overlong: bool,
+}
+
+/// Reads records of byte fields from a buffered source.
+pub struct RecordReader<R> {
+    src: R,
+    delimiter: u8,
+    pending: VecDeque<Line>,
+    line: u64,
+    bytes_read: u64,
+    eof: bool,
+    spare: Vec<Vec<u8>>,
+}
+
+/// A record: fields as byte ranges into `buf`, or an error.
+#[derive(Debug, Default)]
+pub struct Record {
+    /// The record's bytes, unquoted, fields back to back.
+    pub buf: Vec<u8>,
+    /// End offsets of the fields in `buf`.
+    pub ends: Vec<usize>,
+    /// Line where the record starts.
+    pub line: u64,
+    /// Why the record could not be read.
+    pub error: Option<String>,
+}
+
+impl Record {
+    /// Number of fields.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the record has no fields.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field `i`, if present.
+    #[must_use]
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.buf[start..end])
+    }
+
+    /// All fields.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.ends.clear();
+        self.error = None;
+    }
+}
+
+/// Why a run of lines does not parse as one record.
+enum Parse {
+    /// A complete record.
+    Done,
+    /// Still inside quotes at the end of the lines.
+    Open,
+    /// Malformed (text after a closing quote).
+    Bad(&'static str),
+}
+
+impl<R: BufRead> RecordReader<R> {
+    /// A reader with this delimiter.
+    pub fn new(src: R, delimiter: u8) -> RecordReader<R> {
+        RecordReader {
+            src,
+            delimiter,
+            pending: VecDeque::new(),
+            line: 0,
+            bytes_read: 0,
+            eof: false,
+            spare: Vec::new(),
+        }
+    }
+
+    /// Bytes consumed from the source so far.
+    #[must_use]
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    /// Reads the next physical line, cut at [`MAX_RECORD_BYTES`] (the rest of it is skipped).
+    fn read_line(&mut self) -> io::Result<Option<Line>> {
+        if self.eof {
+            return Ok(None);
+        }
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        bytes.clear();
+        let mut overlong = false;
+        let mut any = false;
+        loop {
+            let available = match self.src.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                self.eof = true;
+                break;
+            }
+            any = true;
+            let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+                Some(i) => (&available[..=i], true),
+                None => (available, false),
+            };
+            let room = MAX_RECORD_BYTES + 2 - bytes.len().min(MAX_RECORD_BYTES + 2);
+            if chunk.len() > room {
+                overlong = true;
+            }
+            bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            let n = chunk.len();
+            self.src.consume(n);
+            self.bytes_read += n as u64;
+            if done {
+                break;
+            }
+        }
+        if !any {
+            return Ok(None);
+        }
+        self.line += 1;
+        if bytes.last() == Some(&b'\n') {
+            bytes.pop();
+        }
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        if self.line == 1 && bytes.starts_with(b"\xef\xbb\xbf") {
+            bytes.drain(..3);
+        }
+        overlong |= bytes.len() > MAX_RECORD_BYTES;
+        Ok(Some(Line {
+            bytes,
+            number: self.line,
+            overlong,
+        }))
+    }
+
+    fn next_line(&mut self) -> io::Result<Option<Line>> {
+        match self.pending.pop_front() {
+            Some(l) => Ok(Some(l)),
+            None => self.read_line(),
+        }
+    }
+
+    /// Reads the next record into `rec`; `false` at the end of input. Blank lines are skipped.
+    ///
+    /// # Errors
+    /// Only on an I/O error: a malformed record comes back with `rec.error` set.
+    pub fn read(&mut self, rec: &mut Record) -> io::Result<bool> {
+        rec.clear();
+        let first = loop {
+            match self.next_line()? {
+                None => return Ok(false),
+                Some(l) if l.bytes.iter().all(|b| b.is_ascii_whitespace()) && !l.overlong => {
+                    self.spare.push(l.bytes);
+                }
+                Some(l) => break l,
+            }
+        };
+        rec.line = first.number;
+        if first.overlong {
+            rec.error = Some(format!("record longer than {MAX_RECORD_BYTES} bytes"));
+            self.spare.push(first.bytes);
+            return Ok(true);
+        }
+        let mut lines = vec![first];
+        loop {
+            let joined = join(&lines);
+            match parse(&joined, self.delimiter, rec) {
+                Parse::Done => {
+                    self.recycle(lines);
+                    return Ok(true);
+                }
+                Parse::Bad(why) if lines.len() == 1 => {
+                    rec.error = Some(why.to_owned());
+                    self.recycle(lines);
+                    return Ok(true);
+                }
+                Parse::Open
+                    if lines.len() < MAX_RECORD_LINES && joined.len() <= MAX_RECORD_BYTES =>
+                {
+                    match self.next_line()? {
+                        Some(l) if !l.overlong => lines.push(l),
+                        Some(l) => {
+                            self.pending.push_front(l);
+                            return Ok(self.unterminated(lines, rec));
+                        }
+                        None => return Ok(self.unterminated(lines, rec)),
+                    }
+                }
+                Parse::Open | Parse::Bad(_) => return Ok(self.unterminated(lines, rec)),
+            }
+        }
+    }
+
+    /// The first line opened a quote that no clean record closes: it is an error record, and
+    /// the lines after it are read again as records of their own.
+    fn unterminated(&mut self, mut lines: Vec<Line>, rec: &mut Record) -> bool {
+        rec.clear();
+        rec.error = Some("unterminated quoted field".into());
+        let first = lines.remove(0);
+        for l in lines.into_iter().rev() {
+            self.pending.push_front(l);
+        }
+        self.spare.push(first.bytes);
+        true
+    }
+
+    fn recycle(&mut self, lines: Vec<Line>) {
+        self.spare.extend(lines.into_iter().map(|l| l.bytes));
+    }
+}
+
+fn join(lines: &[Line]) -> std::borrow::Cow<'_, [u8]> {
+    if lines.len() == 1 {
+        return std::borrow::Cow::Borrowed(&lines[0].bytes);
+    }
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(&l.bytes);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Splits one record's bytes into fields (RFC 4180); leading and trailing spaces of unquoted
+/// fields are kept as they are (callers trim).
+fn parse(bytes: &[u8], delimiter: u8, rec: &mut Record) -> Parse {
+    rec.buf.clear();
+    rec.ends.clear();
+    // Fast path: no quote at all.
+    if !bytes.contains(&b'"') {
+        for field in bytes.split(|&b| b == delimiter) {
+            rec.buf.extend_from_slice(field);
+            rec.ends.push(rec.buf.len());
+        }
+        return Parse::Done;
+    }
+    let mut i = 0;
+    loop {
+        // At the start of a field.
+        if bytes.get(i) == Some(&b'"') {
+            i += 1;
+            loop {
+                match bytes.get(i) {
+                    None => return Parse::Open,
+                    Some(b'"') if bytes.get(i + 1) == Some(&b'"') => {
+                        rec.buf.push(b'"');
+                        i += 2;
+                    }
+                    Some(b'"') => {
+                        i += 1;
+                        break;
+                    }
+                    Some(&b) => {
+                        rec.buf.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            rec.ends.push(rec.buf.len());
+            match bytes.get(i) {
+                None => return Parse::Done,
+                Some(&b) if b == delimiter => i += 1,
+                Some(_) => return Parse::Bad("text after a closing quote"),
+            }
+        } else {
+            let end = bytes[i..]
+                .iter()
+                .position(|&b| b == delimiter)
+                .map_or(bytes.len(), |p| i + p);
+            // A quote inside an unquoted field is kept as a literal character.
+            rec.buf.extend_from_slice(&bytes[i..end]);
+            rec.ends.push(rec.buf.len());
+            if end == bytes.len() {
+                return Parse::Done;
+            }
+            i = end + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(input: &[u8]) -> Vec<Result<Vec<String>, String>> {
+        let mut r = RecordReader::new(input, b',');
+        let mut rec = Record::default();
+        let mut out = Vec::new();
+        while r.read(&mut rec).unwrap() {
+            out.push(match &rec.error {
+                Some(e) => Err(format!("{}: {e}", rec.line)),
+                None => Ok(rec
+                    .iter()
+                    .map(|f| String::from_utf8_lossy(f).into_owned())
+                    .collect()),
+            });
+        }
+        out
+    }
+
+    fn ok(fields: &[&str]) -> Result<Vec<String>, String> {
+        Ok(fields.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn quoted_fields_keep_delimiters_quotes_and_line_breaks() {
+        let got = read_all(b"a,\"b, \"\"c\"\"\"\r\n\"x\ny\",z\n");
+        assert_eq!(got, vec![ok(&["a", "b, \"c\""]), ok(&["x\ny", "z"])]);
+    }
+
+    #[test]
+    fn blank_lines_and_a_bom_are_skipped() {
+        let got = read_all(b"\xef\xbb\xbfh1,h2\n\n  \nv1,v2");
+        assert_eq!(got, vec![ok(&["h1", "h2"]), ok(&["v1", "v2"])]);
+    }
+
+    #[test]
+    fn an_unterminated_quote_costs_one_line_not_the_rest_of_the_file() {
+        let got = read_all(b"p1,\"lipitor\np2,metformin\np3,\"x\"y\np4,lasix\n");
+        assert_eq!(got[0], Err("1: unterminated quoted field".into()));
+        assert_eq!(got[1], ok(&["p2", "metformin"]));
+        assert_eq!(got[2], Err("3: text after a closing quote".into()));
+        assert_eq!(got[3], ok(&["p4", "lasix"]));
+        assert_eq!(got.len(), 4);
+    }
+
+    #[test]
+    fn an_overlong_line_is_an_error_and_reading_goes_on() {
+        let mut input = b"p1,".to_vec();
+        input.extend(std::iter::repeat_n(b'a', MAX_RECORD_BYTES + 10));
+        input.extend_from_slice(b"\np2,lasix\n");
+        let got = read_all(&input);
+        assert!(got[0].as_ref().is_err_and(|e| e.contains("longer than")));
+        assert_eq!(got[1], ok(&["p2", "lasix"]));
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_literal() {
+        assert_eq!(read_all(b"a,b\"c\n"), vec![ok(&["a", "b\"c"])]);
+    }
+}
