@@ -1,6 +1,8 @@
 //! Approximate name search: a bigram index over every compact name key, filtered by the q-gram
 //! lemma, then scored by optimal-string-alignment distance on the spelling and on a phonetic key.
 
+use crate::blob::{Blob, BlobWriter, Strings, U32s};
+
 /// One approximate match.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hit {
@@ -10,15 +12,6 @@ pub struct Hit {
     pub distance: f32,
     /// Similarity from 0 to 1: `1 - distance / longer length`.
     pub score: f32,
-}
-
-/// The index: sorted compact keys (letters only), each with a caller-supplied value.
-#[derive(Clone, Debug, Default)]
-pub struct FuzzyIndex<V> {
-    keys: Vec<Box<str>>,
-    phonetic: Vec<Box<str>>,
-    values: Vec<V>,
-    postings: Vec<Vec<u32>>,
 }
 
 const BUCKETS: usize = 26 * 26;
@@ -40,35 +33,56 @@ pub fn max_edits(len: usize) -> usize {
     }
 }
 
-impl<V: Copy> FuzzyIndex<V> {
-    /// Builds the index; duplicate keys keep their first value.
-    pub fn build(mut entries: Vec<(Box<str>, V)>) -> FuzzyIndex<V> {
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|a, b| a.0 == b.0);
-        let mut postings = vec![Vec::new(); BUCKETS];
-        let mut keys = Vec::with_capacity(entries.len());
-        let mut values = Vec::with_capacity(entries.len());
-        let mut phonetic = Vec::with_capacity(entries.len());
-        for (slot, (key, value)) in entries.into_iter().enumerate() {
-            let mut last = None;
-            for w in key.as_bytes().windows(2) {
-                if let Some(b) = bigram(w[0], w[1]) {
-                    // Each bigram once per key, so a count is the number of shared distinct bigrams.
-                    if last != Some(b) && postings[b].last() != Some(&(slot as u32)) {
-                        postings[b].push(slot as u32);
-                    }
-                    last = Some(b);
+/// Adds the sections of a fuzzy index over `entries` (compact lowercase keys, each with a value) to
+/// a blob: sorted keys, their values, and bigram postings. Duplicate keys keep their first value.
+/// Returns the index of the first section, for [`FuzzyIndex::read`].
+pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.dedup_by(|a, b| a.0 == b.0);
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); BUCKETS];
+    for (slot, (key, _)) in entries.iter().enumerate() {
+        let slot = u32::try_from(slot).unwrap_or(u32::MAX);
+        for w in key.as_bytes().windows(2) {
+            if let Some(b) = bigram(w[0], w[1]) {
+                // Each bigram once per key, so a count is the number of shared distinct bigrams.
+                if !postings[b].contains(&slot) {
+                    postings[b].push(slot);
                 }
             }
-            phonetic.push(phonetic_key(&key).into_boxed_str());
-            keys.push(key);
-            values.push(value);
         }
+    }
+    let keys: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    let first = w.strings(&keys);
+    w.u32s(&entries.iter().map(|e| e.1).collect::<Vec<_>>());
+    let mut ends = Vec::with_capacity(BUCKETS);
+    let mut flat = Vec::new();
+    for p in &postings {
+        flat.extend_from_slice(p);
+        ends.push(u32::try_from(flat.len()).unwrap_or(u32::MAX));
+    }
+    w.u32s(&ends);
+    w.u32s(&flat);
+    first
+}
+
+/// A fuzzy index read in place from a blob.
+#[derive(Clone, Copy, Debug)]
+pub struct FuzzyIndex<'a> {
+    keys: Strings<'a>,
+    values: U32s<'a>,
+    ends: U32s<'a>,
+    postings: U32s<'a>,
+}
+
+impl<'a> FuzzyIndex<'a> {
+    /// Reads the index whose first section is `first`.
+    #[must_use]
+    pub fn read(blob: Blob<'a>, first: usize) -> FuzzyIndex<'a> {
         FuzzyIndex {
-            keys,
-            phonetic,
-            values,
-            postings,
+            keys: blob.strings(first),
+            values: blob.u32s(first + 2),
+            ends: blob.u32s(first + 3),
+            postings: blob.u32s(first + 4),
         }
     }
 
@@ -86,14 +100,24 @@ impl<V: Copy> FuzzyIndex<V> {
 
     /// The key in a slot.
     #[must_use]
-    pub fn key(&self, slot: usize) -> &str {
-        &self.keys[slot]
+    pub fn key(&self, slot: usize) -> &'a str {
+        self.keys.get(slot)
     }
 
     /// The value in a slot.
     #[must_use]
-    pub fn value(&self, slot: usize) -> V {
-        self.values[slot]
+    pub fn value(&self, slot: usize) -> u32 {
+        self.values.get(slot)
+    }
+
+    fn posting(&self, bucket: usize) -> impl Iterator<Item = usize> + '_ {
+        let start = if bucket == 0 {
+            0
+        } else {
+            self.ends.get(bucket - 1) as usize
+        };
+        let end = self.ends.get(bucket) as usize;
+        (start..end).map(|i| self.postings.get(i) as usize)
     }
 
     /// Keys within [`max_edits`] of `query` (a compact, lowercase, letters-only string), best first;
@@ -106,7 +130,7 @@ impl<V: Copy> FuzzyIndex<V> {
             return Vec::new();
         }
         let mut counts: Vec<u16> = vec![0; self.keys.len()];
-        let mut touched: Vec<u32> = Vec::new();
+        let mut touched: Vec<usize> = Vec::new();
         let mut seen = [false; BUCKETS];
         for w in q.windows(2) {
             let Some(b) = bigram(w[0], w[1]) else {
@@ -115,8 +139,10 @@ impl<V: Copy> FuzzyIndex<V> {
             if std::mem::replace(&mut seen[b], true) {
                 continue;
             }
-            for &slot in &self.postings[b] {
-                let c = &mut counts[slot as usize];
+            for slot in self.posting(b) {
+                let Some(c) = counts.get_mut(slot) else {
+                    continue;
+                };
                 if *c == 0 {
                     touched.push(slot);
                 }
@@ -125,11 +151,11 @@ impl<V: Copy> FuzzyIndex<V> {
         }
         let qp = phonetic_key(query);
         let mut hits = Vec::new();
-        for slot in touched {
-            let s = slot as usize;
-            let key = self.keys[s].as_bytes();
-            let longer = q.len().max(key.len());
-            if q.len().abs_diff(key.len()) > k + 2 {
+        for s in touched {
+            let key = self.keys.get(s);
+            let kb = key.as_bytes();
+            let longer = q.len().max(kb.len());
+            if q.len().abs_diff(kb.len()) > k + 2 {
                 continue;
             }
             // q-gram lemma: each edit destroys at most three bigrams (a transposition does).
@@ -137,15 +163,15 @@ impl<V: Copy> FuzzyIndex<V> {
             if usize::from(counts[s]) < need {
                 continue;
             }
-            let kp = &self.phonetic[s];
-            if key.first() != q.first() && kp.as_bytes().first() != qp.as_bytes().first() {
+            let kp = phonetic_key(key);
+            if kb.first() != q.first() && kp.as_bytes().first() != qp.as_bytes().first() {
                 continue;
             }
-            let raw = strsim::osa_distance(query, &self.keys[s]);
+            let raw = strsim::osa_distance(query, key);
             let distance = if raw <= 1 {
                 raw as f32
             } else {
-                let phon = strsim::osa_distance(&qp, kp) as f32 + 0.5;
+                let phon = strsim::osa_distance(&qp, &kp) as f32 + 0.5;
                 phon.min(raw as f32)
             };
             if distance > k as f32 + 0.5 {
@@ -170,8 +196,11 @@ impl<V: Copy> FuzzyIndex<V> {
     /// Slots whose key starts with `prefix`.
     #[must_use]
     pub fn prefixed(&self, prefix: &str) -> std::ops::Range<usize> {
-        let start = self.keys.partition_point(|k| k.as_ref() < prefix);
-        let end = start + self.keys[start..].partition_point(|k| k.starts_with(prefix));
+        let start = self.keys.lower_bound(prefix);
+        let mut end = start;
+        while end < self.keys.len() && self.keys.get(end).starts_with(prefix) {
+            end += 1;
+        }
         start..end
     }
 }
@@ -217,17 +246,19 @@ pub fn phonetic_key(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn index(names: &[&str]) -> FuzzyIndex<usize> {
-        FuzzyIndex::build(
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (Box::from(*n), i))
-                .collect(),
-        )
+    fn index(names: &[&str]) -> Vec<u8> {
+        let mut w = BlobWriter::default();
+        let entries = names
+            .iter()
+            .zip(0..)
+            .map(|(n, i)| ((*n).to_owned(), i))
+            .collect();
+        write_index(&mut w, entries);
+        w.finish()
     }
 
-    fn best(idx: &FuzzyIndex<usize>, q: &str) -> Option<String> {
+    fn best(blob: &[u8], q: &str) -> Option<String> {
+        let idx = FuzzyIndex::read(Blob::new(blob), 0);
         idx.search(q).first().map(|h| idx.key(h.slot).to_owned())
     }
 
@@ -235,7 +266,7 @@ mod tests {
     fn short_names_must_be_exact() {
         assert_eq!(max_edits(4), 0);
         assert_eq!(max_edits(6), 1);
-        assert!(index(&["lasix"]).search("lasx").is_empty());
+        assert!(best(&index(&["lasix"]), "lasx").is_none());
     }
 
     #[test]
@@ -262,8 +293,8 @@ mod tests {
 
     #[test]
     fn distance_and_score_are_reported() {
-        let idx = index(&["furosemide"]);
-        let h = idx.search("furosimide")[0];
+        let blob = index(&["furosemide"]);
+        let h = FuzzyIndex::read(Blob::new(&blob), 0).search("furosimide")[0];
         assert!((h.distance - 1.0).abs() < f32::EPSILON);
         assert!((h.score - 0.9).abs() < 1e-6);
     }
@@ -277,7 +308,8 @@ mod tests {
 
     #[test]
     fn prefixes_select_a_range() {
-        let idx = index(&["atorvastatin", "atenolol", "rosuvastatin"]);
+        let blob = index(&["atorvastatin", "atenolol", "rosuvastatin"]);
+        let idx = FuzzyIndex::read(Blob::new(&blob), 0);
         let r = idx.prefixed("atorva");
         assert_eq!(r.len(), 1);
         assert_eq!(idx.key(r.start), "atorvastatin");

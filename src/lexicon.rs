@@ -1,20 +1,25 @@
-//! The name index: every knowledge-base name and every vocabulary name under its normalized key,
-//! with what it means — target ingredients, or some other substance — plus the fuzzy index over them.
+//! The name index: every knowledge-base name (built at start-up, a few hundred) and every
+//! vocabulary name (compiled, read in place), with what each means — target ingredients, or some
+//! other substance — plus exact, compact, prefix and fuzzy lookups over both.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use anyhow::Result;
 
-use crate::fuzzy::FuzzyIndex;
+use crate::blob::{Blob, BlobWriter};
+use crate::fuzzy::{self, FuzzyIndex};
 use crate::kb::{AliasKind, DrugId, Kb};
-use crate::normalize::{self, TokenKind};
+use crate::normalize;
 use crate::vocab::Vocabulary;
+use crate::vocab_index::VocabIndex;
 
-/// Index of a name in the lexicon.
+/// Index of a name: knowledge-base names first, then vocabulary names.
 pub type NameId = u32;
 /// Index of a vocabulary substance.
 pub type SubstanceId = u32;
+
+/// The longest vocabulary name, in words (the vocabulary build keeps names of six words or fewer).
+const VOCABULARY_MAX_WORDS: usize = 6;
 
 /// Where a name comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,28 +41,47 @@ pub enum Meaning {
     Other(SubstanceId),
 }
 
-/// One name.
+/// A knowledge-base name.
 #[derive(Clone, Debug)]
-pub struct Name {
-    /// The name as written in its source (lowercase for the vocabulary).
-    pub display: Box<str>,
+struct Name {
+    display: Box<str>,
+    key: Box<str>,
+    origin: Origin,
+    meaning: Meaning,
+}
+
+/// A name, as seen by callers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameRef<'a> {
+    /// The name as written in its source.
+    pub display: &'a str,
     /// Its normalized key.
-    pub key: Box<str>,
+    pub key: &'a str,
     /// Knowledge base or vocabulary.
     pub origin: Origin,
     /// What it stands for.
     pub meaning: Meaning,
 }
 
-/// Every known name, for exact, joined, prefix and fuzzy lookups.
+/// One fuzzy candidate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FuzzyHit {
+    /// The name.
+    pub name: NameId,
+    /// Edit distance (see [`fuzzy::Hit`]).
+    pub distance: f32,
+    /// Similarity, 0 to 1.
+    pub score: f32,
+}
+
+/// Every known name.
 #[derive(Debug)]
 pub struct Lexicon {
     names: Vec<Name>,
     index: HashMap<Box<str>, NameId>,
-    substances: Vec<Box<str>>,
-    substance_target: Vec<Option<DrugId>>,
+    kb_fuzzy: Vec<u8>,
+    vocab: Vocabulary,
     max_words: usize,
-    fuzzy: OnceLock<FuzzyIndex<NameId>>,
 }
 
 impl Lexicon {
@@ -65,86 +89,46 @@ impl Lexicon {
     /// vocabulary names with the same key.
     ///
     /// # Errors
-    /// When the vocabulary has a malformed line.
+    /// Reserved for vocabulary problems; building itself does not fail today.
     pub fn build(kb: &Kb, vocab: &Vocabulary) -> Result<Lexicon> {
         let mut lex = Lexicon {
             names: Vec::new(),
             index: HashMap::new(),
-            substances: Vec::new(),
-            substance_target: Vec::new(),
-            max_words: 1,
-            fuzzy: OnceLock::new(),
+            kb_fuzzy: Vec::new(),
+            vocab: vocab.clone(),
+            max_words: VOCABULARY_MAX_WORDS,
         };
         for (id, d) in kb.drugs.iter().enumerate() {
             lex.insert(
                 &d.ingredient,
                 d.ingredient.clone(),
                 Origin::Ingredient,
-                Meaning::Targets(vec![id]),
+                vec![id],
             );
         }
         for a in &kb.aliases {
-            let key = normalize::key(&a.name);
             lex.insert(
                 &a.name,
-                key,
+                normalize::key(&a.name),
                 Origin::Alias(a.kind),
-                Meaning::Targets(a.ingredients.clone()),
+                a.ingredients.clone(),
             );
         }
-        let kb_names = lex.names.len();
-        let mut substance_ids: HashMap<String, SubstanceId> = HashMap::new();
-        let mut vocab_subs: Vec<Vec<SubstanceId>> = Vec::new();
-        for entry in vocab.entries() {
-            let (name, substance) = entry?;
-            let key = fast_key(name);
-            if key.is_empty() {
-                continue;
-            }
-            let sid = match substance_ids.get(substance) {
-                Some(&s) => s,
-                None => {
-                    let s = lex.substances.len() as SubstanceId;
-                    lex.substances.push(substance.into());
-                    lex.substance_target.push(None);
-                    substance_ids.insert(substance.to_owned(), s);
-                    s
-                }
-            };
-            match lex.index.get(key.as_str()) {
-                Some(&id) if (id as usize) < kb_names => {}
-                Some(&id) => {
-                    let subs = &mut vocab_subs[id as usize - kb_names];
-                    if !subs.contains(&sid) {
-                        subs.push(sid);
-                    }
-                }
-                None => {
-                    lex.insert(name, key, Origin::Vocabulary, Meaning::Other(sid));
-                    vocab_subs.push(vec![sid]);
-                }
-            }
-        }
-        for s in 0..lex.substances.len() {
-            lex.substance_target[s] = lex.target_of_substance(&lex.substances[s].clone());
-        }
-        for (i, subs) in vocab_subs.into_iter().enumerate() {
-            let meaning = lex.vocabulary_meaning(subs);
-            lex.names[kb_names + i].meaning = meaning;
-        }
         // Compact keys (spaces removed) let `hydro chlorothiazide` and `ironsucrose` meet their names.
+        let mut fuzzy_entries = Vec::new();
         for id in 0..lex.names.len() {
-            if lex.names[id].key.contains(' ') {
-                let compact: String = lex.names[id].key.split(' ').collect();
-                lex.index
-                    .entry(compact.into_boxed_str())
-                    .or_insert(id as NameId);
-            }
+            let compact: String = lex.names[id].key.split(' ').collect();
+            let id = id as NameId;
+            fuzzy_entries.push((compact.clone(), id));
+            lex.index.entry(compact.into_boxed_str()).or_insert(id);
         }
+        let mut w = BlobWriter::default();
+        fuzzy::write_index(&mut w, fuzzy_entries);
+        lex.kb_fuzzy = w.finish();
         Ok(lex)
     }
 
-    fn insert(&mut self, display: &str, key: String, origin: Origin, meaning: Meaning) {
+    fn insert(&mut self, display: &str, key: String, origin: Origin, targets: Vec<DrugId>) {
         if key.is_empty() || self.index.contains_key(key.as_str()) {
             return;
         }
@@ -156,84 +140,106 @@ impl Lexicon {
             display: display.into(),
             key,
             origin,
-            meaning,
+            meaning: Meaning::Targets(targets),
         });
     }
 
-    /// A vocabulary substance is a target when its name, or its name without salt words, is a
-    /// knowledge-base name for exactly one ingredient (`atorvastatin calcium` → atorvastatin).
-    fn target_of_substance(&self, substance: &str) -> Option<DrugId> {
-        let n = normalize::normalize(substance);
-        let full = n.joined();
-        let bare: Vec<&str> = n
-            .tokens
-            .iter()
-            .filter(|t| t.kind == TokenKind::Word)
-            .map(|t| t.text.as_str())
-            .collect();
-        for key in [full, bare.join(" ")] {
-            if let Some(&id) = self.index.get(key.as_str())
-                && let Meaning::Targets(t) = &self.names[id as usize].meaning
-                && t.len() == 1
-            {
-                return Some(t[0]);
-            }
-        }
-        None
+    fn vocab(&self) -> VocabIndex<'_> {
+        self.vocab.index()
     }
 
-    /// A vocabulary name listed under several substances is a combination product (`hyzaar` →
-    /// hydrochlorothiazide and losartan potassium) or one drug in several forms: it stands for
-    /// the targets among them, if any.
-    fn vocabulary_meaning(&self, mut subs: Vec<SubstanceId>) -> Meaning {
-        subs.sort_unstable();
-        let mut targets: Vec<DrugId> = subs
-            .iter()
-            .filter_map(|&s| self.substance_target[s as usize])
-            .collect();
-        targets.sort_unstable();
-        targets.dedup();
-        if targets.is_empty() {
-            Meaning::Other(subs[0])
-        } else {
-            Meaning::Targets(targets)
-        }
+    fn kb_count(&self) -> NameId {
+        self.names.len() as NameId
     }
 
     /// The name stored under a normalized key (spaced or compact).
     #[must_use]
     pub fn lookup(&self, key: &str) -> Option<NameId> {
-        self.index.get(key).copied()
+        if let Some(&id) = self.index.get(key) {
+            return Some(id);
+        }
+        self.vocab().lookup(key).map(|v| self.kb_count() + v)
     }
 
     /// A name by id.
     #[must_use]
-    pub fn name(&self, id: NameId) -> &Name {
-        &self.names[id as usize]
+    pub fn name(&self, id: NameId) -> NameRef<'_> {
+        if let Some(n) = self.names.get(id as usize) {
+            return NameRef {
+                display: &n.display,
+                key: &n.key,
+                origin: n.origin,
+                meaning: n.meaning.clone(),
+            };
+        }
+        let v = self.vocab();
+        let i = id - self.kb_count();
+        let mut targets: Vec<DrugId> = v
+            .substances_of(i)
+            .filter_map(|s| self.substance_target(s))
+            .collect();
+        targets.sort_unstable();
+        targets.dedup();
+        // A vocabulary name listed under several substances is a combination product (`hyzaar` →
+        // hydrochlorothiazide and losartan potassium) or one drug in several forms: it stands for
+        // the targets among them, if any.
+        let meaning = if targets.is_empty() {
+            Meaning::Other(v.substances_of(i).next().unwrap_or_default())
+        } else {
+            Meaning::Targets(targets)
+        };
+        NameRef {
+            display: v.display(i),
+            key: v.key(i),
+            origin: Origin::Vocabulary,
+            meaning,
+        }
+    }
+
+    /// Whether a name stands for a target (alone or in combination).
+    #[must_use]
+    pub fn is_target(&self, id: NameId) -> bool {
+        matches!(self.name(id).meaning, Meaning::Targets(_))
     }
 
     /// Number of names.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.names.len() + self.vocab().len()
     }
 
     /// Whether there are no names.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.len() == 0
     }
 
     /// The display name of a vocabulary substance.
     #[must_use]
     pub fn substance(&self, id: SubstanceId) -> &str {
-        &self.substances[id as usize]
+        self.vocab.index().substance(id)
     }
 
-    /// The target a vocabulary substance maps to, if any.
+    /// A substance without salt words, to tell whether two substances are one drug.
+    #[must_use]
+    pub fn substance_base(&self, id: SubstanceId) -> &str {
+        self.vocab.index().substance_base(id)
+    }
+
+    /// The target a vocabulary substance maps to: its name, or its name without salt words, is a
+    /// knowledge-base name for exactly one ingredient (`atorvastatin calcium` → atorvastatin).
     #[must_use]
     pub fn substance_target(&self, id: SubstanceId) -> Option<DrugId> {
-        self.substance_target[id as usize]
+        let v = self.vocab();
+        [v.substance_key(id), v.substance_base(id)]
+            .into_iter()
+            .find_map(|key| {
+                let &n = self.index.get(key)?;
+                match &self.names[n as usize].meaning {
+                    Meaning::Targets(t) if t.len() == 1 => Some(t[0]),
+                    _ => None,
+                }
+            })
     }
 
     /// The longest name, in words.
@@ -242,34 +248,58 @@ impl Lexicon {
         self.max_words
     }
 
-    /// The fuzzy index over every compact key, built on first use.
-    pub fn fuzzy(&self) -> &FuzzyIndex<NameId> {
-        self.fuzzy.get_or_init(|| {
-            FuzzyIndex::build(
-                self.index
-                    .iter()
-                    .filter(|(k, _)| !k.contains(' '))
-                    .map(|(k, &id)| (k.clone(), id))
-                    .collect(),
-            )
-        })
+    /// Approximate matches of a compact query over every name, best first. Vocabulary names that
+    /// a knowledge-base name shadows are left out.
+    #[must_use]
+    pub fn fuzzy_search(&self, query: &str) -> Vec<FuzzyHit> {
+        let kb = FuzzyIndex::read(Blob::new(&self.kb_fuzzy), 0);
+        let mut hits: Vec<FuzzyHit> = kb
+            .search(query)
+            .into_iter()
+            .map(|h| FuzzyHit {
+                name: kb.value(h.slot),
+                distance: h.distance,
+                score: h.score,
+            })
+            .collect();
+        let vf = self.vocab().fuzzy();
+        for h in vf.search(query) {
+            if self.index.contains_key(vf.key(h.slot)) {
+                continue;
+            }
+            hits.push(FuzzyHit {
+                name: self.kb_count() + vf.value(h.slot),
+                distance: h.distance,
+                score: h.score,
+            });
+        }
+        hits.sort_by(|a, b| {
+            a.distance
+                .total_cmp(&b.distance)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.name.cmp(&b.name))
+        });
+        hits
     }
-}
 
-/// [`normalize::key`] with a fast path for names that are already lowercase words with no noise
-/// or salt words, which most vocabulary names are; keeps start-up quick.
-fn fast_key(name: &str) -> String {
-    let simple = name.bytes().all(|b| b.is_ascii_lowercase() || b == b' ')
-        && !name.starts_with(' ')
-        && !name.ends_with(' ')
-        && !name.contains("  ")
-        && name
-            .split(' ')
-            .all(|w| !normalize::is_noise(w) && !normalize::is_salt(w));
-    if simple {
-        name.to_owned()
-    } else {
-        normalize::key(name)
+    /// Names whose compact key starts with `prefix`, or `None` when there are more than `limit`.
+    #[must_use]
+    pub fn prefixed(&self, prefix: &str, limit: usize) -> Option<Vec<NameId>> {
+        let kb = FuzzyIndex::read(Blob::new(&self.kb_fuzzy), 0);
+        let vf = self.vocab().fuzzy();
+        let (kr, vr) = (kb.prefixed(prefix), vf.prefixed(prefix));
+        if kr.len() + vr.len() > limit {
+            return None;
+        }
+        let mut out: Vec<NameId> = kr.map(|s| kb.value(s)).collect();
+        for s in vr {
+            if !self.index.contains_key(vf.key(s)) {
+                out.push(self.kb_count() + vf.value(s));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Some(out)
     }
 }
 
@@ -282,7 +312,7 @@ mod tests {
     }
 
     fn meaning(l: &Lexicon, key: &str) -> Meaning {
-        l.name(l.lookup(key).unwrap()).meaning.clone()
+        l.name(l.lookup(key).unwrap()).meaning
     }
 
     #[test]
@@ -309,21 +339,21 @@ mod tests {
     }
 
     #[test]
-    fn multiword_names_are_also_found_without_spaces() {
+    fn vocabulary_brands_of_targets_map_through_their_substance() {
+        let kb = Kb::builtin().unwrap();
         let l = lex();
-        assert_eq!(l.lookup("ironsucrose"), l.lookup("iron sucrose"));
+        // Uniretic is not in the knowledge base; one of its substances is hydrochlorothiazide.
+        let id = l.lookup("uniretic").unwrap();
+        assert_eq!(l.name(id).origin, Origin::Vocabulary);
+        assert_eq!(
+            l.name(id).meaning,
+            Meaning::Targets(vec![kb.drug_id("hydrochlorothiazide").unwrap()])
+        );
     }
 
     #[test]
-    fn fast_keys_agree_with_normalized_keys() {
-        for n in [
-            "lipitor",
-            "quinine sulfate",
-            "aleve pm",
-            "estrogens, conjugated",
-            "co-amilozide",
-        ] {
-            assert_eq!(fast_key(n), normalize::key(n), "{n}");
-        }
+    fn multiword_names_are_also_found_without_spaces() {
+        let l = lex();
+        assert_eq!(l.lookup("ironsucrose"), l.lookup("iron sucrose"));
     }
 }

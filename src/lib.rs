@@ -10,6 +10,7 @@
 //! [`records`] (forgiving CSV records), [`output`] (stdout or a safely renamed file), [`kb`], [`vocab`], [`lexicon`], [`normalize`],
 //! [`fuzzy`], [`matcher`], [`screen`], [`report`].
 
+pub mod blob;
 pub mod cli;
 pub mod cmd;
 pub mod fuzzy;
@@ -23,6 +24,7 @@ pub mod records;
 pub mod report;
 pub mod screen;
 pub mod vocab;
+pub mod vocab_index;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;

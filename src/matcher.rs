@@ -328,31 +328,19 @@ fn glued_salt(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
 /// What two names mean, compared: the same target set, or the same substance once salts are set
 /// aside (`metformin` and `metformin hydrochloride` are one drug).
 fn same_drug(lex: &Lexicon, a: NameId, b: NameId) -> bool {
-    let (ma, mb) = (&lex.name(a).meaning, &lex.name(b).meaning);
-    match (ma, mb) {
+    match (lex.name(a).meaning, lex.name(b).meaning) {
         (Meaning::Targets(x), Meaning::Targets(y)) => x == y,
         (Meaning::Other(x), Meaning::Other(y)) => {
-            x == y || base_substance(lex.substance(*x)) == base_substance(lex.substance(*y))
+            x == y || lex.substance_base(x) == lex.substance_base(y)
         }
         _ => false,
     }
 }
 
-fn base_substance(s: &str) -> String {
-    let n = normalize::normalize(s);
-    let words: Vec<&str> = n
-        .tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| t.text.as_str())
-        .collect();
-    words.join(" ")
-}
-
 /// Whether a name may lead to a finding (a target, or a conflict that includes one).
 #[must_use]
 pub fn involves_target(lex: &Lexicon, id: NameId) -> bool {
-    !matches!(lex.name(id).meaning, Meaning::Other(_))
+    lex.is_target(id)
 }
 
 /// Other-language endings: `-a`/`-o` (Spanish, Portuguese), `-e` (French), no final `e` (German).
@@ -387,10 +375,9 @@ fn ending(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
 
 /// Approximate match over the whole vocabulary; a near tie that involves a target goes to review.
 fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
-    let idx = lex.fuzzy();
     let mut cands: Vec<(NameId, f32, f32)> = Vec::new();
-    for h in idx.search(key) {
-        let id = idx.value(h.slot);
+    for h in lex.fuzzy_search(key) {
+        let id = h.name;
         if cands.iter().any(|c| same_drug(lex, c.0, id)) {
             continue;
         }
@@ -440,14 +427,20 @@ fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     if key.len() < 4 || lex.lookup(key).is_some() {
         return None;
     }
-    let idx = lex.fuzzy();
-    let range = idx.prefixed(key);
-    if range.is_empty() || range.len() > 200 {
+    let names = lex.prefixed(key, 200)?;
+    // A truncation ends inside the first word of every name it starts; a complete word
+    // (`conjugated` in `conjugated linoleic acid`) is not shorthand.
+    let truncates = |id: NameId| {
+        let name = lex.name(id);
+        let first = name.key.split(' ').next().unwrap_or_default();
+        first.len() > key.len() && first.starts_with(key)
+    };
+    if names.is_empty() || !names.iter().all(|&id| truncates(id)) {
         return None;
     }
     let mut common: Option<Vec<String>> = None;
-    for slot in range.clone() {
-        let drugs = drugs_of(lex, idx.value(slot));
+    for &id in &names {
+        let drugs = drugs_of(lex, id);
         common = Some(match common {
             None => drugs,
             Some(c) => c.into_iter().filter(|d| drugs.contains(d)).collect(),
@@ -455,8 +448,8 @@ fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     }
     let common = common.filter(|c| c.len() == 1)?;
     // Show the shortest name that stands for exactly that drug.
-    let name = range
-        .map(|slot| idx.value(slot))
+    let name = names
+        .into_iter()
         .filter(|&id| drugs_of(lex, id) == common)
         .min_by_key(|&id| lex.name(id).key.len())?;
     let score = key.len() as f32 / lex.name(name).key.len().max(1) as f32;
@@ -472,9 +465,9 @@ fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
 
 /// The drugs a name stands for, as comparable strings: target ids, or the substance without salts.
 fn drugs_of(lex: &Lexicon, id: NameId) -> Vec<String> {
-    match &lex.name(id).meaning {
+    match lex.name(id).meaning {
         Meaning::Targets(t) => t.iter().map(|d| format!("#{d}")).collect(),
-        Meaning::Other(s) => vec![base_substance(lex.substance(*s))],
+        Meaning::Other(s) => vec![lex.substance_base(s).to_owned()],
     }
 }
 

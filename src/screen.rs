@@ -213,7 +213,7 @@ pub fn describe(kb: &Kb, lex: &Lexicon, c: Candidate) -> String {
     } else {
         " [target]"
     };
-    if ingredient.eq_ignore_ascii_case(&name.display) {
+    if ingredient.eq_ignore_ascii_case(name.display) {
         format!("{} {:.2}{target}", name.display, c.score)
     } else {
         format!("{} ({ingredient}) {:.2}{target}", name.display, c.score)

@@ -1,17 +1,20 @@
 //! The wider drug vocabulary (FDA UNII names: ingredient and brand names, each with its substance),
-//! so that an entry naming some other real drug resolves to that drug. It never flags anything itself.
+//! so that an entry naming some other real drug resolves to that drug. It never flags anything
+//! itself. The built-in one is compiled into an index by `build.rs`.
 
 use std::borrow::Cow;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-const VOCABULARY_TSV: &str = include_str!("../data/vocabulary.tsv");
+use crate::vocab_index::{self, VocabIndex};
 
-/// The vocabulary as text: `#` comment lines, a `name<TAB>substance` header, one name per line.
+const BUILTIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vocabulary.bin"));
+
+/// A vocabulary, as a compiled index.
 #[derive(Clone, Debug)]
 pub struct Vocabulary {
-    text: Cow<'static, str>,
+    blob: Cow<'static, [u8]>,
     origin: String,
 }
 
@@ -20,62 +23,40 @@ impl Vocabulary {
     #[must_use]
     pub fn builtin() -> Vocabulary {
         Vocabulary {
-            text: Cow::Borrowed(VOCABULARY_TSV),
+            blob: Cow::Borrowed(BUILTIN),
             origin: "data/vocabulary.tsv".into(),
         }
     }
 
-    /// Reads a vocabulary file.
+    /// Reads and indexes a vocabulary file (`#` comments, `name<TAB>substance` header).
     ///
     /// # Errors
-    /// When the file cannot be read or its header is wrong.
+    /// When the file cannot be read or has a malformed line.
     pub fn load(path: &Path) -> Result<Vocabulary> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read vocabulary {}", path.display()))?;
-        let v = Vocabulary {
-            text: Cow::Owned(text),
-            origin: path.display().to_string(),
-        };
-        v.entries().try_for_each(|e| e.map(drop))?;
-        Ok(v)
+        let origin = path.display().to_string();
+        let blob = vocab_index::build_from_tsv(&text, &origin).map_err(anyhow::Error::msg)?;
+        Ok(Vocabulary {
+            blob: Cow::Owned(blob),
+            origin,
+        })
     }
 
     /// An empty vocabulary (only the knowledge base is known).
     #[must_use]
     pub fn empty() -> Vocabulary {
+        let blob = vocab_index::build_from_tsv("name\tsubstance\n", "none").unwrap_or_default();
         Vocabulary {
-            text: Cow::Borrowed("name\tsubstance\n"),
+            blob: Cow::Owned(blob),
             origin: "none".into(),
         }
     }
 
-    /// `(name, substance)` pairs in file order; an error names the file and line.
-    pub fn entries(&self) -> impl Iterator<Item = Result<(&str, &str)>> + '_ {
-        let mut header_seen = false;
-        self.text.lines().enumerate().filter_map(move |(i, line)| {
-            if line.starts_with('#') || line.trim().is_empty() {
-                return None;
-            }
-            if !header_seen {
-                header_seen = true;
-                if line != "name\tsubstance" {
-                    return Some(Err(anyhow::anyhow!(
-                        "{}:{}: header must be `name<TAB>substance`",
-                        self.origin,
-                        i + 1
-                    )));
-                }
-                return None;
-            }
-            match line.split_once('\t') {
-                Some((name, substance)) if !substance.contains('\t') => Some(Ok((name, substance))),
-                _ => Some(Err(anyhow::anyhow!(
-                    "{}:{}: expected two tab-separated fields",
-                    self.origin,
-                    i + 1
-                ))),
-            }
-        })
+    /// The index.
+    #[must_use]
+    pub fn index(&self) -> VocabIndex<'_> {
+        VocabIndex::read(&self.blob)
     }
 
     /// Where the vocabulary came from.
@@ -85,41 +66,13 @@ impl Vocabulary {
     }
 }
 
-/// Fails unless the built-in vocabulary parses; used by tests and `list`.
-///
-/// # Errors
-/// On the first malformed line.
-pub fn check(v: &Vocabulary) -> Result<usize> {
-    let mut n = 0;
-    for e in v.entries() {
-        e?;
-        n += 1;
-    }
-    if n == 0 && v.origin != "none" {
-        bail!("{}: no names", v.origin);
-    }
-    Ok(n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_vocabulary_parses_and_has_at_least_ten_thousand_names() {
-        let n = check(&Vocabulary::builtin()).unwrap();
+    fn the_shipped_vocabulary_has_at_least_ten_thousand_names() {
+        let n = Vocabulary::builtin().index().len();
         assert!(n >= 10_000, "only {n} names");
-    }
-
-    #[test]
-    fn a_malformed_line_names_its_line() {
-        let v = Vocabulary {
-            text: Cow::Borrowed("# c\nname\tsubstance\nfoo\n"),
-            origin: "v.tsv".into(),
-        };
-        assert_eq!(
-            check(&v).unwrap_err().to_string(),
-            "v.tsv:3: expected two tab-separated fields"
-        );
     }
 }

@@ -100,7 +100,6 @@ fn trail(ctx: &Context, text: &str) -> Trail {
     let res: Resolution = matcher::resolve(&ctx.lex, text);
     let findings = screen::screen(&ctx.kb, &ctx.lex, &res);
     let compact: String = res.normalized.split(' ').collect();
-    let idx = ctx.lex.fuzzy();
     let mut candidates: Vec<CandidateView> = Vec::new();
     let mut push = |c: Candidate| {
         let name = ctx.lex.name(c.name);
@@ -128,9 +127,9 @@ fn trail(ctx: &Context, text: &str) -> Trail {
         queries.push(compact);
     }
     for q in queries {
-        for h in idx.search(&q).into_iter().take(5) {
+        for h in ctx.lex.fuzzy_search(&q).into_iter().take(5) {
             push(Candidate {
-                name: idx.value(h.slot),
+                name: h.name,
                 score: h.score,
             });
         }

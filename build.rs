@@ -1,0 +1,31 @@
+//! Compiles `data/vocabulary.tsv` into the index the binary reads in place (see
+//! `src/vocab_index.rs`), with the same normalization code as the library.
+#![allow(dead_code)]
+
+#[path = "src/blob.rs"]
+mod blob;
+#[path = "src/fuzzy.rs"]
+mod fuzzy;
+#[path = "src/normalize.rs"]
+mod normalize;
+#[path = "src/vocab_index.rs"]
+mod vocab_index;
+
+use std::path::PathBuf;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    for f in [
+        "data/vocabulary.tsv",
+        "src/blob.rs",
+        "src/fuzzy.rs",
+        "src/normalize.rs",
+        "src/vocab_index.rs",
+    ] {
+        println!("cargo::rerun-if-changed={f}");
+    }
+    let text = std::fs::read_to_string("data/vocabulary.tsv")?;
+    let blob = vocab_index::build_from_tsv(&text, "data/vocabulary.tsv")?;
+    let out = PathBuf::from(std::env::var("OUT_DIR")?).join("vocabulary.bin");
+    std::fs::write(out, blob)?;
+    Ok(())
+}

@@ -1,0 +1,221 @@
+//! Flat byte tables read in place: little-endian `u32` arrays and string tables packed into one
+//! buffer of sections, so that the compiled vocabulary needs no parsing at start-up.
+
+/// Builds a blob: a count of sections, their end offsets, then the sections back to back.
+#[derive(Debug, Default)]
+pub struct BlobWriter {
+    sections: Vec<Vec<u8>>,
+}
+
+impl BlobWriter {
+    /// Adds a `u32` array section; returns its index.
+    pub fn u32s(&mut self, values: &[u32]) -> usize {
+        let mut bytes = Vec::with_capacity(values.len() * 4);
+        for v in values {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        self.sections.push(bytes);
+        self.sections.len() - 1
+    }
+
+    /// Adds a string table (two sections: end offsets, then the bytes); returns the first index.
+    pub fn strings<S: AsRef<str>>(&mut self, strings: &[S]) -> usize {
+        let mut ends = Vec::with_capacity(strings.len());
+        let mut bytes = Vec::new();
+        for s in strings {
+            bytes.extend_from_slice(s.as_ref().as_bytes());
+            ends.push(u32::try_from(bytes.len()).unwrap_or(u32::MAX));
+        }
+        let first = self.u32s(&ends);
+        self.sections.push(bytes);
+        first
+    }
+
+    /// The finished blob.
+    #[must_use]
+    pub fn finish(self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let count = u32::try_from(self.sections.len()).unwrap_or(u32::MAX);
+        out.extend_from_slice(&count.to_le_bytes());
+        let mut end = 0u32;
+        for s in &self.sections {
+            end = end.saturating_add(u32::try_from(s.len()).unwrap_or(u32::MAX));
+            out.extend_from_slice(&end.to_le_bytes());
+        }
+        for s in self.sections {
+            out.extend_from_slice(&s);
+        }
+        out
+    }
+}
+
+/// Reads a blob made by [`BlobWriter`]. Out-of-range reads give zero or empty values instead of
+/// panicking, so a corrupt blob cannot crash the program.
+#[derive(Clone, Copy, Debug)]
+pub struct Blob<'a> {
+    bytes: &'a [u8],
+}
+
+/// A `u32` array section.
+#[derive(Clone, Copy, Debug)]
+pub struct U32s<'a> {
+    bytes: &'a [u8],
+}
+
+impl U32s<'_> {
+    /// Number of values.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.bytes.len() / 4
+    }
+
+    /// Whether the array is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.bytes.len() < 4
+    }
+
+    /// Value `i` (0 when out of range).
+    #[must_use]
+    pub fn get(&self, i: usize) -> u32 {
+        self.bytes
+            .get(i * 4..i * 4 + 4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u32::from_le_bytes)
+    }
+}
+
+/// A string table.
+#[derive(Clone, Copy, Debug)]
+pub struct Strings<'a> {
+    ends: U32s<'a>,
+    bytes: &'a [u8],
+}
+
+impl<'a> Strings<'a> {
+    /// Number of strings.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the table is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// String `i` (empty when out of range or not UTF-8).
+    #[must_use]
+    pub fn get(&self, i: usize) -> &'a str {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1) as usize
+        };
+        let end = self.ends.get(i) as usize;
+        self.bytes
+            .get(start..end)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Index of `key` in a table sorted by byte order.
+    #[must_use]
+    pub fn find(&self, key: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.get(mid).cmp(key) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// First index whose string is not less than `key` (tables sorted by byte order).
+    #[must_use]
+    pub fn lower_bound(&self, key: &str) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.get(mid) < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+}
+
+impl<'a> Blob<'a> {
+    /// A reader over `bytes`.
+    #[must_use]
+    pub fn new(bytes: &'a [u8]) -> Blob<'a> {
+        Blob { bytes }
+    }
+
+    fn section(&self, i: usize) -> &'a [u8] {
+        let header = U32s {
+            bytes: self.bytes.get(4..).unwrap_or_default(),
+        };
+        let count = U32s { bytes: self.bytes }.get(0) as usize;
+        if i >= count {
+            return &[];
+        }
+        let base = 4 + 4 * count;
+        let start = if i == 0 {
+            0
+        } else {
+            header.get(i - 1) as usize
+        };
+        let end = header.get(i) as usize;
+        self.bytes.get(base + start..base + end).unwrap_or_default()
+    }
+
+    /// The `u32` array in section `i`.
+    #[must_use]
+    pub fn u32s(&self, i: usize) -> U32s<'a> {
+        U32s {
+            bytes: self.section(i),
+        }
+    }
+
+    /// The string table starting at section `i`.
+    #[must_use]
+    pub fn strings(&self, i: usize) -> Strings<'a> {
+        Strings {
+            ends: self.u32s(i),
+            bytes: self.section(i + 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_round_trip() {
+        let mut w = BlobWriter::default();
+        let a = w.u32s(&[1, 2, 300_000]);
+        let s = w.strings(&["alpha", "beta", ""]);
+        let bytes = w.finish();
+        let b = Blob::new(&bytes);
+        assert_eq!((b.u32s(a).len(), b.u32s(a).get(2)), (3, 300_000));
+        assert_eq!(b.strings(s).get(1), "beta");
+        assert_eq!(b.strings(s).get(2), "");
+        assert_eq!(b.strings(s).find("beta"), Some(1));
+        assert_eq!(b.strings(s).lower_bound("b"), 1);
+    }
+
+    #[test]
+    fn a_corrupt_blob_reads_as_empty_instead_of_panicking() {
+        let b = Blob::new(&[9, 0, 0, 0, 1]);
+        assert!(b.u32s(3).is_empty());
+        assert_eq!(b.strings(0).get(5), "");
+    }
+}

@@ -1,0 +1,262 @@
+//! The compiled vocabulary index: every vocabulary name under its normalized key, its substances,
+//! compact (space-free) keys and a fuzzy index, in one blob read in place. The built-in vocabulary
+//! is compiled by `build.rs` with this same code, so start-up parses nothing.
+
+use std::collections::BTreeMap;
+
+use crate::blob::{Blob, BlobWriter, Strings, U32s};
+use crate::fuzzy::{self, FuzzyIndex};
+use crate::normalize::{self, TokenKind};
+
+const SUBSTANCES: usize = 0;
+const SUBSTANCE_KEYS: usize = 2;
+const SUBSTANCE_BASES: usize = 4;
+const KEYS: usize = 6;
+const DISPLAYS: usize = 8;
+const SUBSTANCE_ENDS: usize = 10;
+const SUBSTANCE_IDS: usize = 11;
+const COMPACT: usize = 12;
+const COMPACT_NAMES: usize = 14;
+const FUZZY: usize = 15;
+
+/// Builds the index from `vocabulary.tsv` text (`#` comments, a `name<TAB>substance` header, one
+/// name per line). Errors name the origin and line.
+///
+/// # Errors
+/// On a wrong header or a line without exactly two tab-separated fields.
+pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
+    let mut header_seen = false;
+    let mut substances: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut rows: Vec<(&str, &str)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            if line != "name\tsubstance" {
+                return Err(format!(
+                    "{origin}:{}: header must be `name<TAB>substance`",
+                    i + 1
+                ));
+            }
+            continue;
+        }
+        match line.split_once('\t') {
+            Some((name, substance)) if !substance.contains('\t') => {
+                substances.insert(substance, 0);
+                rows.push((name, substance));
+            }
+            _ => {
+                return Err(format!(
+                    "{origin}:{}: expected two tab-separated fields",
+                    i + 1
+                ));
+            }
+        }
+    }
+    for (i, id) in substances.values_mut().enumerate() {
+        *id = u32::try_from(i).unwrap_or(u32::MAX);
+    }
+    // key → (display, substances), sorted by key.
+    let mut names: BTreeMap<String, (&str, Vec<u32>)> = BTreeMap::new();
+    for (name, substance) in rows {
+        let key = normalize::key(name);
+        if key.is_empty() {
+            continue;
+        }
+        let sid = substances.get(substance).copied().unwrap_or_default();
+        let entry = names.entry(key).or_insert((name, Vec::new()));
+        if !entry.1.contains(&sid) {
+            entry.1.push(sid);
+        }
+    }
+    let mut w = BlobWriter::default();
+    let subs: Vec<&str> = substances.keys().copied().collect();
+    w.strings(&subs);
+    let keys: Vec<String> = subs.iter().map(|s| normalize::key(s)).collect();
+    w.strings(&keys);
+    let bases: Vec<String> = subs.iter().map(|s| base_key(s)).collect();
+    w.strings(&bases);
+    let name_keys: Vec<&str> = names.keys().map(String::as_str).collect();
+    w.strings(&name_keys);
+    let displays: Vec<&str> = names.values().map(|v| v.0).collect();
+    w.strings(&displays);
+    let mut ends = Vec::with_capacity(names.len());
+    let mut ids = Vec::new();
+    for (_, subs) in names.values() {
+        let mut subs = subs.clone();
+        subs.sort_unstable();
+        ids.extend(subs);
+        ends.push(u32::try_from(ids.len()).unwrap_or(u32::MAX));
+    }
+    w.u32s(&ends);
+    w.u32s(&ids);
+    let mut compact: BTreeMap<String, u32> = BTreeMap::new();
+    let mut fuzzy_entries: Vec<(String, u32)> = Vec::new();
+    for (i, key) in name_keys.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        if key.contains(' ') {
+            let c: String = key.split(' ').collect();
+            if !names.contains_key(&c) {
+                compact.entry(c.clone()).or_insert(i);
+            }
+            fuzzy_entries.push((c, i));
+        } else {
+            fuzzy_entries.push(((*key).to_owned(), i));
+        }
+    }
+    let compact_keys: Vec<&str> = compact.keys().map(String::as_str).collect();
+    w.strings(&compact_keys);
+    w.u32s(&compact.values().copied().collect::<Vec<_>>());
+    fuzzy::write_index(&mut w, fuzzy_entries);
+    Ok(w.finish())
+}
+
+/// A substance's key without salt and hydrate words (`atorvastatin calcium trihydrate` →
+/// `atorvastatin`).
+#[must_use]
+pub fn base_key(substance: &str) -> String {
+    let n = normalize::normalize(substance);
+    let words: Vec<&str> = n
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.text.as_str())
+        .collect();
+    words.join(" ")
+}
+
+/// The index, read in place.
+#[derive(Clone, Copy, Debug)]
+pub struct VocabIndex<'a> {
+    substances: Strings<'a>,
+    substance_keys: Strings<'a>,
+    substance_bases: Strings<'a>,
+    keys: Strings<'a>,
+    displays: Strings<'a>,
+    substance_ends: U32s<'a>,
+    substance_ids: U32s<'a>,
+    compact: Strings<'a>,
+    compact_names: U32s<'a>,
+    fuzzy: FuzzyIndex<'a>,
+}
+
+impl<'a> VocabIndex<'a> {
+    /// Reads a blob made by [`build_from_tsv`].
+    #[must_use]
+    pub fn read(bytes: &'a [u8]) -> VocabIndex<'a> {
+        let b = Blob::new(bytes);
+        VocabIndex {
+            substances: b.strings(SUBSTANCES),
+            substance_keys: b.strings(SUBSTANCE_KEYS),
+            substance_bases: b.strings(SUBSTANCE_BASES),
+            keys: b.strings(KEYS),
+            displays: b.strings(DISPLAYS),
+            substance_ends: b.u32s(SUBSTANCE_ENDS),
+            substance_ids: b.u32s(SUBSTANCE_IDS),
+            compact: b.strings(COMPACT),
+            compact_names: b.u32s(COMPACT_NAMES),
+            fuzzy: FuzzyIndex::read(b, FUZZY),
+        }
+    }
+
+    /// Number of names.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are no names.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The name stored under a normalized key, spaced or compact.
+    #[must_use]
+    pub fn lookup(&self, key: &str) -> Option<u32> {
+        if let Some(i) = self.keys.find(key) {
+            return u32::try_from(i).ok();
+        }
+        self.compact.find(key).map(|i| self.compact_names.get(i))
+    }
+
+    /// A name's normalized key.
+    #[must_use]
+    pub fn key(&self, name: u32) -> &'a str {
+        self.keys.get(name as usize)
+    }
+
+    /// A name as written in the vocabulary.
+    #[must_use]
+    pub fn display(&self, name: u32) -> &'a str {
+        self.displays.get(name as usize)
+    }
+
+    /// The substances a name stands for.
+    pub fn substances_of(&self, name: u32) -> impl Iterator<Item = u32> + 'a {
+        let i = name as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.substance_ends.get(i - 1) as usize
+        };
+        let end = self.substance_ends.get(i) as usize;
+        let ids = self.substance_ids;
+        (start..end).map(move |j| ids.get(j))
+    }
+
+    /// A substance's display name.
+    #[must_use]
+    pub fn substance(&self, s: u32) -> &'a str {
+        self.substances.get(s as usize)
+    }
+
+    /// A substance's normalized key.
+    #[must_use]
+    pub fn substance_key(&self, s: u32) -> &'a str {
+        self.substance_keys.get(s as usize)
+    }
+
+    /// A substance's key without salt words.
+    #[must_use]
+    pub fn substance_base(&self, s: u32) -> &'a str {
+        self.substance_bases.get(s as usize)
+    }
+
+    /// The fuzzy index (values are name ids).
+    #[must_use]
+    pub fn fuzzy(&self) -> FuzzyIndex<'a> {
+        self.fuzzy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TSV: &str = "# test\nname\tsubstance\nLipitor\tATORVASTATIN CALCIUM\nhyzaar\tlosartan potassium\n\
+                       hyzaar\thydrochlorothiazide\niron sucrose\tferric oxide, saccharated\n";
+
+    #[test]
+    fn names_substances_and_compact_keys_are_indexed() {
+        let blob = build_from_tsv(TSV, "t.tsv").unwrap();
+        let v = VocabIndex::read(&blob);
+        let lipitor = v.lookup("lipitor").unwrap();
+        assert_eq!(v.display(lipitor), "Lipitor");
+        let subs: Vec<&str> = v.substances_of(lipitor).map(|s| v.substance(s)).collect();
+        assert_eq!(subs, vec!["ATORVASTATIN CALCIUM"]);
+        let s = v.substances_of(lipitor).next().unwrap();
+        assert_eq!(v.substance_base(s), "atorvastatin");
+        assert_eq!(v.substances_of(v.lookup("hyzaar").unwrap()).count(), 2);
+        assert_eq!(v.lookup("ironsucrose"), v.lookup("iron sucrose"));
+        assert!(v.lookup("nothing").is_none());
+    }
+
+    #[test]
+    fn a_malformed_line_names_its_line() {
+        let err = build_from_tsv("name\tsubstance\nfoo\n", "v.tsv").unwrap_err();
+        assert_eq!(err, "v.tsv:2: expected two tab-separated fields");
+    }
+}

@@ -1,0 +1,31 @@
+//! Property tests (proptest): normalization is idempotent; resolution and screening never panic
+//! and keep their invariants on any text; the forgiving CSV record reader agrees with the csv crate
+//! on well-formed CSV and stays bounded on arbitrary bytes; `batch` accounts for every record.
+//!
+//! The knowledge base and the lexicon take about a second to load, so they are loaded once per test
+//! binary and shared by every property through a `OnceLock`. Case counts are chosen so that the
+//! whole target runs in well under 30 s on a debug build.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod batch;
+mod matching;
+mod records;
+
+use std::sync::OnceLock;
+
+use crampcheck::cmd::Context;
+use crampcheck::report::Format;
+
+/// The built-in knowledge base and lexicon, with JSON Lines output, loaded once.
+pub fn ctx() -> &'static Context {
+    static CTX: OnceLock<Context> = OnceLock::new();
+    CTX.get_or_init(|| {
+        let (kb, lex) = crampcheck::load(None).expect("the built-in knowledge base loads");
+        Context {
+            kb,
+            lex,
+            format: Some(Format::Jsonl),
+            color: false,
+        }
+    })
+}
