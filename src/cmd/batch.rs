@@ -89,10 +89,12 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     };
     let mut cache: HashMap<Box<str>, Arc<Encoded>> = HashMap::new();
     let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
+    let mut messages = Vec::new();
     for src in &opts.sources {
         let total = src.size();
         let mut rdr = BatchReader::open(src.clone(), &opts.columns)?;
-        let bar = progress_bar(opts.progress, total, &rdr.name());
+        let bar = progress_bar(opts.progress, &rdr.name());
+        let mut rows_in_source = 0u64;
         loop {
             let n = fill(&mut rdr, &mut chunk)?;
             if n == 0 {
@@ -115,12 +117,17 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
                 write(ctx, &mut sink, entry, &enc)?;
             }
             bar.inc(n as u64);
-            bar.set_message(format!("{} MB", rdr.bytes_read() / 1_000_000));
-            if total.is_some() {
-                bar.set_length(total.unwrap_or_default());
-            }
+            let read_mb = rdr.bytes_read() as f64 / 1e6;
+            bar.set_message(match total {
+                Some(t) => format!("{read_mb:.0} of {:.0} MB", t as f64 / 1e6),
+                None => format!("{read_mb:.0} MB"),
+            });
+            rows_in_source += n as u64;
         }
         bar.finish_and_clear();
+        if rows_in_source == 0 {
+            messages.push(format!("{}: no records after the header", rdr.name()));
+        }
     }
     let summary = match sink {
         Sink::Findings(w) => w.finish()?,
@@ -132,7 +139,6 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             summary
         }
     };
-    let mut messages = Vec::new();
     if summary.errors > 0 {
         messages.push(format!(
             "{} of {} records could not be read (status `error` in the output)",
@@ -268,17 +274,16 @@ fn write(ctx: &Context, sink: &mut Sink<'_, '_>, entry: Entry<'_>, enc: &Encoded
     Ok(())
 }
 
-fn progress_bar(wanted: bool, total: Option<u64>, name: &str) -> ProgressBar {
+/// Rows, rows per second and megabytes read (of the total when the size is known), on stderr.
+fn progress_bar(wanted: bool, name: &str) -> ProgressBar {
     if !wanted || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template(
-        "{prefix} {human_pos} rows · {per_sec} · {msg} {elapsed_precise}",
-    )
-    .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let style =
+        ProgressStyle::with_template("{prefix} {human_pos} rows · {per_sec} · {msg} · {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
     bar.set_prefix(name.to_owned());
-    let _ = total;
     bar
 }
