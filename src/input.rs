@@ -258,30 +258,15 @@ pub fn read_list(
 }
 
 fn list_entry(row: u64, field: Option<&[u8]>, len: usize, expected: usize) -> ListEntry {
-    let error = |e: String| ListEntry {
-        row,
-        text: String::new(),
-        error: Some(e),
+    let text = field
+        .map(|f| decode(f).0.trim().to_owned())
+        .unwrap_or_default();
+    let error = if len != expected {
+        Some(format!("expected {expected} fields, found {len}"))
+    } else {
+        check_entry(&text)
     };
-    if len != expected {
-        return error(format!("expected {expected} fields, found {len}"));
-    }
-    let Some(field) = field else {
-        return error("missing medication".into());
-    };
-    let text = decode(field).0.trim().to_owned();
-    match check_entry(&text) {
-        Some(e) => ListEntry {
-            row,
-            text,
-            error: Some(e),
-        },
-        None => ListEntry {
-            row,
-            text,
-            error: None,
-        },
-    }
+    ListEntry { row, text, error }
 }
 
 /// Why an entry cannot be screened, if it cannot.
@@ -302,7 +287,7 @@ pub fn check_entry(text: &str) -> Option<String> {
 fn plain_lines(body: &[u8]) -> Vec<ListEntry> {
     let mut out = Vec::new();
     let mut row = 0;
-    for line in body.split(|&b| b == b'\n') {
+    for line in body.split(|&b| b == b'\n' || b == b'\r') {
         let text = decode(line).0.trim().to_owned();
         if text.is_empty() {
             continue;
@@ -361,7 +346,10 @@ impl BatchReader {
         let head = buf
             .fill_buf()
             .with_context(|| format!("cannot read {}", src.name()))?;
-        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let first_line = head
+            .split(|&b| b == b'\n' || b == b'\r')
+            .next()
+            .unwrap_or_default();
         let delim = match delimiter_byte(cols.delimiter)? {
             Some(d) => d,
             None => detect_delimiter(

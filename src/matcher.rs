@@ -353,7 +353,8 @@ fn ending(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     variants.retain(|v| v != key);
     let mut found: Option<NameId> = None;
     for v in &variants {
-        if let Some(id) = lex.lookup(v) {
+        // Only one-word names: `vitamin` + `e` is not an ending of `vitamin e`.
+        if let Some(id) = lex.lookup(v).filter(|&id| !lex.name(id).key.contains(' ')) {
             match found {
                 Some(f) if !same_drug(lex, f, id) => return None,
                 Some(_) => {}
@@ -398,8 +399,13 @@ fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
         name: c.0,
         score: c.2,
     });
-    let contested = !ties.is_empty()
-        && (involves_target(lex, best) || ties.iter().any(|c| involves_target(lex, c.0)));
+    let targets_involved =
+        involves_target(lex, best) || ties.iter().any(|c| involves_target(lex, c.0));
+    if !ties.is_empty() && !targets_involved {
+        // Two other drugs equally close (`vitamin d` → vitamin a, vitamin c): no guess at all.
+        return None;
+    }
+    let contested = !ties.is_empty();
     let review = if contested {
         std::iter::once(&(best, best_d, best_s))
             .chain(ties)

@@ -41,7 +41,13 @@ impl Output {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let tmp = NamedTempFile::new_in(dir)
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".crampcheck-").suffix(".tmp");
+        // A new output file gets the usual mode (0666 less the umask), not the temporary file's 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let tmp = builder
+            .tempfile_in(dir)
             .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
         Ok(Output::File(
             BufWriter::with_capacity(1 << 16, tmp),

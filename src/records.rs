@@ -129,7 +129,12 @@ impl<R: BufRead> RecordReader<R> {
                 break;
             }
             any = true;
-            let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            // A line ends at LF, CRLF, or a lone CR (old Mac and Excel for Mac exports); a CRLF
+            // split across two reads leaves an empty line, which is skipped as blank.
+            let (chunk, done) = match available.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(i) if available[i] == b'\r' && available.get(i + 1) == Some(&b'\n') => {
+                    (&available[..i + 2], true)
+                }
                 Some(i) => (&available[..=i], true),
                 None => (available, false),
             };
@@ -139,9 +144,15 @@ impl<R: BufRead> RecordReader<R> {
             }
             bytes.extend_from_slice(&chunk[..chunk.len().min(room)]);
             let n = chunk.len();
+            let lone_cr = chunk.last() == Some(&b'\r');
             self.src.consume(n);
             self.bytes_read += n as u64;
             if done {
+                if lone_cr && self.src.fill_buf().is_ok_and(|b| b.first() == Some(&b'\n')) {
+                    // The LF of a CRLF that fell into the next read.
+                    self.src.consume(1);
+                    self.bytes_read += 1;
+                }
                 break;
             }
         }
@@ -367,6 +378,14 @@ mod tests {
         let got = read_all(&input);
         assert!(got[0].as_ref().is_err_and(|e| e.contains("longer than")));
         assert_eq!(got[1], ok(&["p2", "lasix"]));
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines() {
+        assert_eq!(
+            read_all(b"a,b\rc,d\r\ne,f"),
+            vec![ok(&["a", "b"]), ok(&["c", "d"]), ok(&["e", "f"])]
+        );
     }
 
     #[test]

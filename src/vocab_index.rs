@@ -59,18 +59,73 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
         *id = u32::try_from(i).unwrap_or(u32::MAX);
     }
     // key → (display, substances), sorted by key.
-    let mut names: BTreeMap<String, (&str, Vec<u32>)> = BTreeMap::new();
+    let mut names: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
+    let mut qualified: Vec<(String, u32)> = Vec::new();
     for (name, substance) in rows {
         let key = normalize::key(name);
-        if key.is_empty() {
+        if key.is_empty() || loses_a_letter(name) {
             continue;
         }
         let sid = substances.get(substance).copied().unwrap_or_default();
-        let entry = names.entry(key).or_insert((name, Vec::new()));
+        let entry = names
+            .entry(key)
+            .or_insert_with(|| (name.to_owned(), Vec::new()));
+        if !entry.1.contains(&sid) {
+            entry.1.push(sid);
+        }
+        // `vitamin d (cholecalciferol)` is also `vitamin d`.
+        if let Some(head) = name
+            .strip_suffix(')')
+            .and_then(|n| n.rsplit_once(" ("))
+            .map(|p| p.0)
+        {
+            qualified.push((head.to_owned(), sid));
+        }
+    }
+    for (head, sid) in qualified {
+        let key = normalize::key(&head);
+        if key.is_empty() || loses_a_letter(&head) {
+            continue;
+        }
+        let entry = names
+            .entry(key)
+            .or_insert_with(|| (head.clone(), Vec::new()));
         if !entry.1.contains(&sid) {
             entry.1.push(sid);
         }
     }
+    // Names with trailing salt words are also found without them (`clopidogrel bisulfate` →
+    // `clopidogrel`), unless that key is a name of its own.
+    let mut bare: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
+    let bare_keys: Vec<(String, String)> = names
+        .keys()
+        .filter_map(|key| {
+            let n = normalize::normalize(key);
+            let keep = n
+                .tokens
+                .iter()
+                .rposition(|t| t.kind == TokenKind::Word)
+                .map_or(0, |p| p + 1);
+            (keep > 0 && keep < n.tokens.len()).then(|| {
+                let words: Vec<&str> = n.tokens[..keep].iter().map(|t| t.text.as_str()).collect();
+                (key.clone(), words.join(" "))
+            })
+        })
+        .collect();
+    for (key, base) in &bare_keys {
+        if names.contains_key(base) {
+            continue;
+        }
+        let entry = bare
+            .entry(base.clone())
+            .or_insert_with(|| (base.clone(), Vec::new()));
+        for s in names.get(key).map(|v| v.1.as_slice()).unwrap_or_default() {
+            if !entry.1.contains(s) {
+                entry.1.push(*s);
+            }
+        }
+    }
+    names.extend(bare);
     let mut w = BlobWriter::default();
     let subs: Vec<&str> = substances.keys().copied().collect();
     w.strings(&subs);
@@ -80,7 +135,7 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
     w.strings(&bases);
     let name_keys: Vec<&str> = names.keys().map(String::as_str).collect();
     w.strings(&name_keys);
-    let displays: Vec<&str> = names.values().map(|v| v.0).collect();
+    let displays: Vec<&str> = names.values().map(|v| v.0.as_str()).collect();
     w.strings(&displays);
     let mut ends = Vec::with_capacity(names.len());
     let mut ids = Vec::new();
@@ -111,6 +166,13 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
     w.u32s(&compact.values().copied().collect::<Vec<_>>());
     fuzzy::write_index(&mut w, fuzzy_entries);
     Ok(w.finish())
+}
+
+/// Whether normalizing a name drops a one-letter word (`vitamin q` would become `vitamin`, and then
+/// stand for every vitamin): such a name is left out rather than indexed under a wrong key.
+fn loses_a_letter(name: &str) -> bool {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.len() == 1 && normalize::is_noise(&w.to_ascii_lowercase()))
 }
 
 /// A substance's key without salt and hydrate words (`atorvastatin calcium trihydrate` →
@@ -252,6 +314,28 @@ mod tests {
         assert_eq!(v.substances_of(v.lookup("hyzaar").unwrap()).count(), 2);
         assert_eq!(v.lookup("ironsucrose"), v.lookup("iron sucrose"));
         assert!(v.lookup("nothing").is_none());
+    }
+
+    #[test]
+    fn names_with_trailing_salts_are_found_without_them() {
+        let blob = build_from_tsv(
+            "name\tsubstance\nclopidogrel bisulfate\tclopidogrel bisulfate\n",
+            "t",
+        )
+        .unwrap();
+        let v = VocabIndex::read(&blob);
+        let bare: Vec<u32> = v.substances_of(v.lookup("clopidogrel").unwrap()).collect();
+        let full: Vec<u32> = v
+            .substances_of(v.lookup("clopidogrel bisulfate").unwrap())
+            .collect();
+        assert_eq!(bare, full);
+    }
+
+    #[test]
+    fn a_name_that_would_lose_a_letter_is_left_out() {
+        let blob = build_from_tsv("name\tsubstance\nvitamin q\tubidecarenone\n", "t").unwrap();
+        let v = VocabIndex::read(&blob);
+        assert!(v.lookup("vitamin").is_none());
     }
 
     #[test]

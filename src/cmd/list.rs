@@ -5,12 +5,11 @@ use std::io::Write;
 use anyhow::Result;
 use serde::Serialize;
 use tabled::builder::Builder;
-use tabled::settings::object::Columns;
-use tabled::settings::{Style, Width};
+use tabled::settings::Style;
 
 use super::{Context, Outcome};
 use crate::kb::Level;
-use crate::report::Format;
+use crate::report::{Format, wrap};
 
 /// Options of `list`.
 #[derive(Clone, Debug, Default)]
@@ -45,20 +44,13 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         let cells = |s: &crate::kb::Source| {
             vec![
                 s.id.clone(),
-                s.citation.clone(),
+                wrap(&s.citation, 70),
                 s.pmid.clone(),
                 s.doi.clone(),
             ]
         };
-        emit(
-            out,
-            format,
-            &["id", "citation", "pmid", "doi"],
-            &rows,
-            cells,
-            3,
-            70,
-        )?;
+        let fields = ["id", "citation", "pmid", "doi"];
+        emit(out, format, &fields, &fields, &rows, cells)?;
         return Ok(Outcome::default());
     }
     let class = opts.class.as_deref().map(str::to_lowercase);
@@ -104,28 +96,30 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             v.ingredient.to_owned(),
             v.class.to_owned(),
             v.level.to_owned(),
-            v.evidence.to_owned(),
+            wrap(v.evidence, 50),
             v.sources.clone(),
-            v.aliases.clone(),
+            wrap(&v.aliases, 40),
         ]
     };
     let refs: Vec<&DrugView<'_>> = views.iter().collect();
-    emit(
-        out,
-        format,
-        &[
-            "ingredient",
-            "class",
-            "level",
-            "evidence",
-            "sources",
-            "aliases",
-        ],
-        &refs,
-        |v| cells(v),
-        3,
-        50,
-    )?;
+    let header = [
+        "ingredient",
+        "class",
+        "level",
+        "evidence",
+        "sources",
+        "aliases",
+    ];
+    let fields = [
+        "ingredient",
+        "class",
+        "level",
+        "evidence",
+        "advice",
+        "sources",
+        "aliases",
+    ];
+    emit(out, format, &header, &fields, &refs, |v| cells(v))?;
     if format == Format::Table {
         writeln!(
             out,
@@ -137,15 +131,15 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     Ok(Outcome::default())
 }
 
-/// Writes rows as a table (wrapping one wide column), CSV, JSON Lines or JSON.
+/// Writes rows as a table (`header` over `cells`), or as CSV, JSON Lines or JSON (`fields`, the
+/// serialized names, head an empty CSV).
 fn emit<T: Serialize>(
     out: &mut dyn Write,
     format: Format,
     header: &[&str],
+    fields: &[&str],
     rows: &[&T],
     cells: impl Fn(&T) -> Vec<String>,
-    wide: usize,
-    width: usize,
 ) -> Result<()> {
     match format {
         Format::Table => {
@@ -155,11 +149,7 @@ fn emit<T: Serialize>(
                 b.push_record(cells(r));
             }
             let mut t = b.build();
-            t.with(Style::sharp())
-                .modify(Columns::one(wide), Width::wrap(width).keep_words(true));
-            if header.len() > 5 {
-                t.modify(Columns::one(5), Width::wrap(40).keep_words(true));
-            }
+            t.with(Style::sharp());
             writeln!(out, "{t}")?;
         }
         Format::Csv => {
@@ -168,7 +158,7 @@ fn emit<T: Serialize>(
                 w.serialize(r)?;
             }
             if rows.is_empty() {
-                w.write_record(header)?;
+                w.write_record(fields)?;
             }
             w.flush()?;
         }

@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use crate::kb::{DrugId, Kb, Level};
 use crate::screen::{Finding, Status};
 
-pub use table::escape_terminal;
+pub use table::{escape_terminal, wrap};
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,8 +5,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use tabled::builder::Builder;
-use tabled::settings::object::Columns;
-use tabled::settings::{Style, Width};
+use tabled::settings::Style;
 
 use super::{Entry, Summary, class_level, score_text};
 use crate::kb::Kb;
@@ -49,6 +48,27 @@ pub fn escape_terminal(s: &str) -> String {
         } else {
             out.push(c);
         }
+    }
+    out
+}
+
+/// Greedy word wrap at `width` characters (a longer word stands on its own line), so table cells
+/// never start a line with a space.
+#[must_use]
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if line > 0 && line + 1 + n > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += n;
     }
     out
 }
@@ -173,13 +193,13 @@ impl Table {
                 };
                 let mut rec = vec![
                     r.row.to_string(),
-                    r.input.clone(),
+                    wrap(&r.input, 28),
                     status,
                     r.ingredient.clone(),
                     r.class.clone(),
                     r.level_text.to_owned(),
-                    r.matched.clone(),
-                    r.evidence.clone(),
+                    wrap(&r.matched, 30),
+                    wrap(&r.evidence, 48),
                     r.sources.clone(),
                 ];
                 if with_patient {
@@ -187,12 +207,8 @@ impl Table {
                 }
                 b.push_record(rec);
             }
-            let shift = usize::from(with_patient);
             let mut t = b.build();
-            t.with(Style::sharp())
-                .modify(Columns::one(1 + shift), Width::wrap(28).keep_words(true))
-                .modify(Columns::one(6 + shift), Width::wrap(30).keep_words(true))
-                .modify(Columns::one(7 + shift), Width::wrap(48).keep_words(true));
+            t.with(Style::sharp());
             writeln!(out, "{t}")?;
         }
         let mut line = summary.line();
@@ -212,6 +228,12 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_breaks_between_words_and_never_starts_a_line_with_a_space() {
+        assert_eq!(wrap("aa bb cc", 5), "aa bb\ncc");
+        assert_eq!(wrap("a  verylongword b", 4), "a\nverylongword\nb");
+    }
 
     #[test]
     fn control_characters_are_escaped() {

@@ -1,1 +1,20 @@
-//! Integration tests: the real binary.
+//! Integration tests: the real `crampcheck` binary, run the way people and scripts run it, its
+//! output parsed back and checked against the output contract, its failures checked by exit code
+//! and message. Fixtures live in `fixtures/`, golden outputs in `golden/`; inputs that only make
+//! sense as raw bytes (BOM, CRLF, Windows-1252, invalid UTF-8) are written by the tests.
+//!
+//! `cargo test --test cli -- --ignored`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod acceptance;
+mod batch;
+mod batch_damaged;
+mod check_input;
+mod contract;
+mod exit_code;
+mod list;
+mod lookup;
+mod output_file;
+mod robustness;
+mod support;
+mod table;

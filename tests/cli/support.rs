@@ -1,0 +1,175 @@
+//! Shared helpers: the command under test, paths to the samples, and mirror structs of the output
+//! contract. The mirrors deny unknown fields, so a field added to or renamed in the output fails a
+//! test instead of slipping through.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde::Deserialize;
+
+/// The real binary, run from the package root with colour off (`NO_COLOR=1`).
+pub fn crampcheck() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_crampcheck"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+/// The acceptance list: a brand, an abbreviation with a dose, a quinine product, a combination
+/// and a drug that is not a target.
+pub const ACCEPTANCE: [&str; 5] = [
+    "lipitor",
+    "hctz 25 mg",
+    "quinine sulfate 324 MG Oral Capsule",
+    "Dyazide",
+    "metformin",
+];
+
+/// A path under the package root (for reading files in the test itself).
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// A fixture under `tests/cli/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo("tests/cli/fixtures").join(name)
+}
+
+/// The columns every record starts with, in order (the output contract).
+pub const REQUIRED: [&str; 10] = [
+    "patient",
+    "row",
+    "input",
+    "status",
+    "ingredient",
+    "class",
+    "level",
+    "matched_as",
+    "match",
+    "score",
+];
+
+/// The extra columns after the required ones, as the binary writes them today.
+pub const EXTRAS: [&str; 7] = [
+    "runner_up",
+    "candidates",
+    "note",
+    "evidence",
+    "advice",
+    "sources",
+    "citations",
+];
+
+/// The statuses a record may carry; deserializing anything else fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Warning,
+    Flagged,
+    Review,
+    Clear,
+    Unrecognized,
+    Error,
+}
+
+/// One output record of `check` and `batch` (CSV, JSON Lines and JSON share it).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub patient: String,
+    pub row: u64,
+    pub input: String,
+    pub status: Status,
+    pub ingredient: String,
+    pub class: String,
+    pub level: String,
+    pub matched_as: String,
+    #[serde(rename = "match")]
+    pub how: String,
+    pub score: Option<f64>,
+    pub runner_up: String,
+    pub candidates: String,
+    pub note: String,
+    pub evidence: String,
+    pub advice: String,
+    pub sources: String,
+    pub citations: String,
+}
+
+/// One record of `batch --summary`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientSummary {
+    pub patient: String,
+    pub entries: u64,
+    pub flagged: u64,
+    pub warnings: u64,
+    pub review: u64,
+    pub unrecognized: u64,
+    pub errors: u64,
+    pub highest_level: String,
+    pub quinine: String,
+    pub flagged_drugs: String,
+}
+
+/// The header of a CSV output.
+pub fn csv_header(bytes: &[u8]) -> Vec<String> {
+    let mut rdr = csv::Reader::from_reader(bytes);
+    rdr.headers().unwrap().iter().map(str::to_owned).collect()
+}
+
+/// Parses CSV output into records.
+pub fn parse_csv<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Vec<T> {
+    csv::Reader::from_reader(bytes)
+        .deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .unwrap()
+}
+
+/// Parses JSON Lines output into records.
+pub fn parse_jsonl<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Vec<T> {
+    std::str::from_utf8(bytes)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// Runs the command, expects success, returns stdout.
+pub fn stdout_of(cmd: &mut Command) -> Vec<u8> {
+    cmd.assert().success().get_output().stdout.clone()
+}
+
+/// The records of one row.
+pub fn row(records: &[Record], n: u64) -> Vec<&Record> {
+    records.iter().filter(|r| r.row == n).collect()
+}
+
+/// `(patient, record number)` of every record of a batch input, read with the csv crate.
+pub fn input_records(path: &Path) -> Vec<(String, u64)> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = headers
+        .iter()
+        .position(|h| h == "patient" || h == "patient_id")
+        .unwrap();
+    rdr.byte_records()
+        .zip(1..)
+        .map(|(r, n)| {
+            let r = r.unwrap();
+            (String::from_utf8_lossy(&r[col]).into_owned(), n)
+        })
+        .collect()
+}
+
+/// `(patient, row)` of output records with consecutive repeats collapsed: equal to the input's
+/// records exactly when each of them appears, in order, with one or more output records.
+pub fn collapsed_pairs(records: &[Record]) -> Vec<(String, u64)> {
+    let mut pairs: Vec<(String, u64)> =
+        records.iter().map(|r| (r.patient.clone(), r.row)).collect();
+    pairs.dedup();
+    pairs
+}
