@@ -11,6 +11,7 @@ mod batch;
 mod batch_damaged;
 mod check_input;
 mod contract;
+mod damaged_large;
 mod exit_code;
 mod list;
 mod lookup;
