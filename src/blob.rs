@@ -85,11 +85,21 @@ impl U32s<'_> {
     }
 }
 
-/// A string table.
+impl<'a> U32s<'a> {
+    /// Values `start..end`, as an iterator over the bytes in place.
+    pub fn range(&self, start: usize, end: usize) -> impl Iterator<Item = u32> + 'a {
+        let bytes = self.bytes.get(start * 4..end * 4).unwrap_or_default();
+        bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+}
+
+/// A string table. Its text is checked to be UTF-8 once, when the table is opened.
 #[derive(Clone, Copy, Debug)]
 pub struct Strings<'a> {
     ends: U32s<'a>,
-    bytes: &'a [u8],
+    text: &'a str,
 }
 
 impl<'a> Strings<'a> {
@@ -105,19 +115,27 @@ impl<'a> Strings<'a> {
         self.ends.is_empty()
     }
 
-    /// String `i` (empty when out of range or not UTF-8).
-    #[must_use]
-    pub fn get(&self, i: usize) -> &'a str {
+    fn span(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 {
             0
         } else {
             self.ends.get(i - 1) as usize
         };
-        let end = self.ends.get(i) as usize;
-        self.bytes
-            .get(start..end)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or_default()
+        (start, self.ends.get(i) as usize)
+    }
+
+    /// String `i` (empty when out of range).
+    #[must_use]
+    pub fn get(&self, i: usize) -> &'a str {
+        let (start, end) = self.span(i);
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The length in bytes of string `i`, without slicing it.
+    #[must_use]
+    pub fn len_of(&self, i: usize) -> usize {
+        let (start, end) = self.span(i);
+        end.saturating_sub(start)
     }
 
     /// Index of `key` in a table sorted by byte order.
@@ -184,12 +202,13 @@ impl<'a> Blob<'a> {
         }
     }
 
-    /// The string table starting at section `i`.
+    /// The string table starting at section `i` (empty if its text is not UTF-8).
     #[must_use]
     pub fn strings(&self, i: usize) -> Strings<'a> {
+        let text = std::str::from_utf8(self.section(i + 1)).unwrap_or_default();
         Strings {
             ends: self.u32s(i),
-            bytes: self.section(i + 1),
+            text,
         }
     }
 }

@@ -14,7 +14,19 @@ pub struct Hit {
     pub score: f32,
 }
 
-const BUCKETS: usize = 26 * 26;
+const BIGRAMS: usize = 26 * 26;
+/// Postings are split by key length too, so a search reads only keys of a plausible length.
+const LENGTHS: usize = 64;
+const BUCKETS: usize = BIGRAMS * LENGTHS;
+
+fn bucket(bigram: usize, len: usize) -> usize {
+    bigram * LENGTHS + len.min(LENGTHS - 1)
+}
+
+thread_local! {
+    /// Per-thread bigram counts, one per key, kept zeroed between searches.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 fn bigram(a: u8, b: u8) -> Option<usize> {
     let (a, b) = (a.wrapping_sub(b'a') as usize, b.wrapping_sub(b'a') as usize);
@@ -45,8 +57,9 @@ pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize
         for w in key.as_bytes().windows(2) {
             if let Some(b) = bigram(w[0], w[1]) {
                 // Each bigram once per key, so a count is the number of shared distinct bigrams.
-                if !postings[b].contains(&slot) {
-                    postings[b].push(slot);
+                let p = &mut postings[bucket(b, key.len())];
+                if p.last() != Some(&slot) && !p.contains(&slot) {
+                    p.push(slot);
                 }
             }
         }
@@ -62,6 +75,8 @@ pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize
     }
     w.u32s(&ends);
     w.u32s(&flat);
+    let phonetic: Vec<String> = keys.iter().map(|k| phonetic_key(k)).collect();
+    w.strings(&phonetic);
     first
 }
 
@@ -72,6 +87,7 @@ pub struct FuzzyIndex<'a> {
     values: U32s<'a>,
     ends: U32s<'a>,
     postings: U32s<'a>,
+    phonetic: Strings<'a>,
 }
 
 impl<'a> FuzzyIndex<'a> {
@@ -83,6 +99,7 @@ impl<'a> FuzzyIndex<'a> {
             values: blob.u32s(first + 2),
             ends: blob.u32s(first + 3),
             postings: blob.u32s(first + 4),
+            phonetic: blob.strings(first + 5),
         }
     }
 
@@ -117,7 +134,7 @@ impl<'a> FuzzyIndex<'a> {
             self.ends.get(bucket - 1) as usize
         };
         let end = self.ends.get(bucket) as usize;
-        (start..end).map(|i| self.postings.get(i) as usize)
+        self.postings.range(start, end).map(|v| v as usize)
     }
 
     /// Keys within [`max_edits`] of `query` (a compact, lowercase, letters-only string), best first;
@@ -129,9 +146,21 @@ impl<'a> FuzzyIndex<'a> {
         if k == 0 || self.keys.is_empty() {
             return Vec::new();
         }
-        let mut counts: Vec<u16> = vec![0; self.keys.len()];
+        SCRATCH.with(|scratch| {
+            let mut counts = scratch.borrow_mut();
+            if counts.len() < self.keys.len() {
+                counts.resize(self.keys.len(), 0);
+            }
+            // search_with zeroes the counts it touched before returning.
+            self.search_with(query, k, &mut counts)
+        })
+    }
+
+    fn search_with(&self, query: &str, k: usize, counts: &mut [u8]) -> Vec<Hit> {
+        let q = query.as_bytes();
+        let mut seen = [false; BIGRAMS];
+        let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
         let mut touched: Vec<usize> = Vec::new();
-        let mut seen = [false; BUCKETS];
         for w in q.windows(2) {
             let Some(b) = bigram(w[0], w[1]) else {
                 continue;
@@ -139,39 +168,50 @@ impl<'a> FuzzyIndex<'a> {
             if std::mem::replace(&mut seen[b], true) {
                 continue;
             }
-            for slot in self.posting(b) {
-                let Some(c) = counts.get_mut(slot) else {
-                    continue;
-                };
-                if *c == 0 {
-                    touched.push(slot);
+            for len in lengths.clone() {
+                for slot in self.posting(bucket(b, len)) {
+                    let Some(c) = counts.get_mut(slot) else {
+                        continue;
+                    };
+                    if *c == 0 {
+                        touched.push(slot);
+                    }
+                    *c = c.saturating_add(1);
                 }
-                *c = c.saturating_add(1);
             }
         }
         let qp = phonetic_key(query);
         let mut hits = Vec::new();
-        for s in touched {
+        let mut rows: [Vec<usize>; 3] = Default::default();
+        // The fewest shared bigrams any key of a plausible length needs (q-gram lemma: an edit
+        // destroys at most two bigrams, a transposition three; one transposition is allowed for).
+        let slack = 2 * k + 1;
+        let need_min = q.len().saturating_sub(1).saturating_sub(slack).max(1);
+        for &s in &touched {
+            let shared = usize::from(std::mem::take(&mut counts[s]));
+            if shared < need_min {
+                continue;
+            }
             let key = self.keys.get(s);
+            let key_len = key.len();
+            if q.len().abs_diff(key_len) > k + 1 {
+                continue;
+            }
+            let longer = q.len().max(key_len);
+            let need = (longer.saturating_sub(1)).saturating_sub(slack).max(1);
+            if shared < need {
+                continue;
+            }
             let kb = key.as_bytes();
-            let longer = q.len().max(kb.len());
-            if q.len().abs_diff(kb.len()) > k + 2 {
-                continue;
-            }
-            // q-gram lemma: each edit destroys at most three bigrams (a transposition does).
-            let need = (longer.saturating_sub(1)).saturating_sub(3 * k).max(1);
-            if usize::from(counts[s]) < need {
-                continue;
-            }
-            let kp = phonetic_key(key);
+            let kp = self.phonetic.get(s);
             if kb.first() != q.first() && kp.as_bytes().first() != qp.as_bytes().first() {
                 continue;
             }
-            let raw = strsim::osa_distance(query, key);
+            let raw = osa(q, kb, k + 1, &mut rows);
             let distance = if raw <= 1 {
                 raw as f32
             } else {
-                let phon = strsim::osa_distance(&qp, &kp) as f32 + 0.5;
+                let phon = osa(qp.as_bytes(), kp.as_bytes(), k, &mut rows) as f32 + 0.5;
                 phon.min(raw as f32)
             };
             if distance > k as f32 + 0.5 {
@@ -203,6 +243,42 @@ impl<'a> FuzzyIndex<'a> {
         }
         start..end
     }
+}
+
+/// Optimal-string-alignment distance (edits plus adjacent transpositions), giving up early with
+/// `limit + 1` once every alignment costs more than `limit`. `rows` is reusable scratch.
+fn osa(a: &[u8], b: &[u8], limit: usize, rows: &mut [Vec<usize>; 3]) -> usize {
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let n = b.len();
+    for r in rows.iter_mut() {
+        r.clear();
+        r.resize(n + 1, 0);
+    }
+    let [prev2, prev, cur] = rows;
+    for (j, v) in prev.iter_mut().enumerate() {
+        *v = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut best = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            best = best.min(d);
+        }
+        if best > limit {
+            return limit + 1;
+        }
+        std::mem::swap(prev2, prev);
+        std::mem::swap(prev, cur);
+    }
+    prev[n].min(limit + 1)
 }
 
 /// A rough English/Romance phonetic key: `ph→f`, `th→t`, `ch→k`, `ck→k`, `qu→kw`, `x→ks`,
@@ -297,6 +373,26 @@ mod tests {
         let h = FuzzyIndex::read(Blob::new(&blob), 0).search("furosimide")[0];
         assert!((h.distance - 1.0).abs() < f32::EPSILON);
         assert!((h.score - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn osa_agrees_with_strsim_within_its_limit() {
+        let mut rows = Default::default();
+        for (a, b) in [
+            ("furosimide", "furosemide"),
+            ("ca", "ac"),
+            ("lipitor", "liptor"),
+            ("abc", "xyz"),
+            ("", "ab"),
+        ] {
+            let want = strsim::osa_distance(a, b);
+            assert_eq!(
+                osa(a.as_bytes(), b.as_bytes(), 5, &mut rows),
+                want.min(6),
+                "{a} {b}"
+            );
+        }
+        assert_eq!(osa(b"aaaaaaaa", b"bbbbbbbb", 2, &mut rows), 3);
     }
 
     #[test]

@@ -80,7 +80,7 @@ pub struct Lexicon {
     names: Vec<Name>,
     index: HashMap<Box<str>, NameId>,
     kb_fuzzy: Vec<u8>,
-    vocab: Vocabulary,
+    vocab: VocabIndex<'static>,
     max_words: usize,
 }
 
@@ -95,7 +95,7 @@ impl Lexicon {
             names: Vec::new(),
             index: HashMap::new(),
             kb_fuzzy: Vec::new(),
-            vocab: vocab.clone(),
+            vocab: vocab.index(),
             max_words: VOCABULARY_MAX_WORDS,
         };
         for (id, d) in kb.drugs.iter().enumerate() {
@@ -144,8 +144,8 @@ impl Lexicon {
         });
     }
 
-    fn vocab(&self) -> VocabIndex<'_> {
-        self.vocab.index()
+    fn vocab(&self) -> VocabIndex<'static> {
+        self.vocab
     }
 
     fn kb_count(&self) -> NameId {
@@ -217,13 +217,13 @@ impl Lexicon {
     /// The display name of a vocabulary substance.
     #[must_use]
     pub fn substance(&self, id: SubstanceId) -> &str {
-        self.vocab.index().substance(id)
+        self.vocab.substance(id)
     }
 
     /// A substance without salt words, to tell whether two substances are one drug.
     #[must_use]
     pub fn substance_base(&self, id: SubstanceId) -> &str {
-        self.vocab.index().substance_base(id)
+        self.vocab.substance_base(id)
     }
 
     /// The target a vocabulary substance maps to: its name, or its name without salt words, is a

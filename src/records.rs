@@ -131,7 +131,7 @@ impl<R: BufRead> RecordReader<R> {
             any = true;
             // A line ends at LF, CRLF, or a lone CR (old Mac and Excel for Mac exports); a CRLF
             // split across two reads leaves an empty line, which is skipped as blank.
-            let (chunk, done) = match available.iter().position(|&b| b == b'\n' || b == b'\r') {
+            let (chunk, done) = match memchr::memchr2(b'\n', b'\r', available) {
                 Some(i) if available[i] == b'\r' && available.get(i + 1) == Some(&b'\n') => {
                     (&available[..i + 2], true)
                 }

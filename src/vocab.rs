@@ -2,7 +2,6 @@
 //! so that an entry naming some other real drug resolves to that drug. It never flags anything
 //! itself. The built-in one is compiled into an index by `build.rs`.
 
-use std::borrow::Cow;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -11,10 +10,11 @@ use crate::vocab_index::{self, VocabIndex};
 
 const BUILTIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vocabulary.bin"));
 
-/// A vocabulary, as a compiled index.
+/// A vocabulary, as a compiled index. A vocabulary read from a file is kept for the life of the
+/// process (it is leaked on purpose), so that its index can be borrowed for `'static` and opened once.
 #[derive(Clone, Debug)]
 pub struct Vocabulary {
-    blob: Cow<'static, [u8]>,
+    blob: &'static [u8],
     origin: String,
 }
 
@@ -23,7 +23,7 @@ impl Vocabulary {
     #[must_use]
     pub fn builtin() -> Vocabulary {
         Vocabulary {
-            blob: Cow::Borrowed(BUILTIN),
+            blob: BUILTIN,
             origin: "data/vocabulary.tsv".into(),
         }
     }
@@ -38,7 +38,7 @@ impl Vocabulary {
         let origin = path.display().to_string();
         let blob = vocab_index::build_from_tsv(&text, &origin).map_err(anyhow::Error::msg)?;
         Ok(Vocabulary {
-            blob: Cow::Owned(blob),
+            blob: Vec::leak(blob),
             origin,
         })
     }
@@ -48,15 +48,15 @@ impl Vocabulary {
     pub fn empty() -> Vocabulary {
         let blob = vocab_index::build_from_tsv("name\tsubstance\n", "none").unwrap_or_default();
         Vocabulary {
-            blob: Cow::Owned(blob),
+            blob: Vec::leak(blob),
             origin: "none".into(),
         }
     }
 
-    /// The index.
+    /// The index (opening it checks its text once: keep it rather than reopen it).
     #[must_use]
-    pub fn index(&self) -> VocabIndex<'_> {
-        VocabIndex::read(&self.blob)
+    pub fn index(&self) -> VocabIndex<'static> {
+        VocabIndex::read(self.blob)
     }
 
     /// Where the vocabulary came from.

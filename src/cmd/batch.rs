@@ -87,7 +87,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     } else {
         Sink::Findings(Writer::new(format, out, &ctx.kb, ctx.color))
     };
-    let mut cache: HashMap<Box<str>, Arc<Encoded>> = HashMap::new();
+    let mut cache = Cache::default();
     let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
     let mut messages = Vec::new();
     for src in &opts.sources {
@@ -100,21 +100,14 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             if n == 0 {
                 break;
             }
-            resolve_chunk(ctx, format, &pool, opts, &chunk[..n], &mut cache);
-            for item in &chunk[..n] {
-                let enc = match &item.error {
-                    Some(reason) => Arc::new(ctx.error_entry(format, reason.clone())),
-                    None => cache.get(item.input.as_str()).cloned().unwrap_or_else(|| {
-                        // Only reachable if the cache was cleared mid-chunk, which it never is.
-                        Arc::new(ctx.screen_entry(format, &item.input))
-                    }),
-                };
+            let encoded = resolve_chunk(ctx, format, &pool, opts, &chunk[..n], &mut cache);
+            for (item, enc) in chunk[..n].iter().zip(&encoded) {
                 let entry = Entry {
                     patient: &item.patient,
                     row: item.row,
                     input: &item.input,
                 };
-                write(ctx, &mut sink, entry, &enc)?;
+                write(ctx, &mut sink, entry, enc)?;
             }
             bar.inc(n as u64);
             let read_mb = rdr.bytes_read() as f64 / 1e6;
@@ -171,44 +164,71 @@ fn fill(rdr: &mut BatchReader, chunk: &mut Vec<Item>) -> Result<usize> {
     Ok(n)
 }
 
-/// Resolves the chunk's entries that the cache lacks, each distinct text once.
+/// The encoded entries of a chunk, in order: cached ones from the cache, the others resolved
+/// once per distinct text (on the worker threads) and added to it. One hash lookup per hit.
 fn resolve_chunk(
     ctx: &Context,
     format: Format,
     pool: &rayon::ThreadPool,
     opts: &Options,
     chunk: &[Item],
-    cache: &mut HashMap<Box<str>, Arc<Encoded>>,
-) {
+    cache: &mut Cache,
+) -> Vec<Arc<Encoded>> {
     if cache.len() + chunk.len() > opts.cache_size.max(CHUNK) {
         cache.clear();
     }
+    let mut out: Vec<Option<Arc<Encoded>>> = Vec::with_capacity(chunk.len());
     let mut misses: Vec<&str> = Vec::new();
-    {
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for item in chunk {
-            if item.error.is_none()
-                && !cache.contains_key(item.input.as_str())
-                && seen.insert(&item.input)
-            {
+    let mut waiting: Vec<(usize, usize)> = Vec::new(); // (chunk index, miss index)
+    let mut miss_index: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
+    for (i, item) in chunk.iter().enumerate() {
+        if let Some(reason) = &item.error {
+            out.push(Some(Arc::new(ctx.error_entry(
+                format,
+                &item.input,
+                reason.clone(),
+            ))));
+        } else if let Some(enc) = cache.get(item.input.as_str()) {
+            out.push(Some(Arc::clone(enc)));
+        } else {
+            let m = *miss_index.entry(item.input.as_str()).or_insert_with(|| {
                 misses.push(&item.input);
-            }
+                misses.len() - 1
+            });
+            waiting.push((i, m));
+            out.push(None);
         }
     }
-    let resolved: Vec<Encoded> = if opts.jobs > 1 && misses.len() > 1 {
+    let resolved: Vec<Arc<Encoded>> = if opts.jobs > 1 && misses.len() > 1 {
         pool.install(|| {
             misses
                 .par_iter()
-                .map(|t| ctx.screen_entry(format, t))
+                .map(|t| Arc::new(ctx.screen_entry(format, t)))
                 .collect()
         })
     } else {
-        misses.iter().map(|t| ctx.screen_entry(format, t)).collect()
+        misses
+            .iter()
+            .map(|t| Arc::new(ctx.screen_entry(format, t)))
+            .collect()
     };
-    for (text, enc) in misses.into_iter().zip(resolved) {
-        cache.insert(text.into(), Arc::new(enc));
+    for (text, enc) in misses.iter().zip(&resolved) {
+        cache.insert((*text).into(), Arc::clone(enc));
     }
+    for (i, m) in waiting {
+        out[i] = Some(Arc::clone(&resolved[m]));
+    }
+    out.into_iter()
+        .map(|e| {
+            e.unwrap_or_else(|| {
+                Arc::new(ctx.error_entry(format, "", "internal: unresolved".into()))
+            })
+        })
+        .collect()
 }
+
+/// Distinct entry texts already resolved, with their encodings (bounded by `cache_size`).
+type Cache = HashMap<Box<str>, Arc<Encoded>, foldhash::fast::RandomState>;
 
 fn write(ctx: &Context, sink: &mut Sink<'_, '_>, entry: Entry<'_>, enc: &Encoded) -> Result<()> {
     match sink {

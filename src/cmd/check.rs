@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     let mut w = Writer::new(format, out, &ctx.kb, ctx.color);
     for e in &entries {
         let enc = match &e.error {
-            Some(reason) => ctx.error_entry(format, reason.clone()),
+            Some(reason) => ctx.error_entry(format, &e.text, reason.clone()),
             None => ctx.screen_entry(format, &e.text),
         };
         w.write(

@@ -28,13 +28,13 @@ impl Context {
     #[must_use]
     pub fn screen_entry(&self, format: Format, text: &str) -> Encoded {
         let findings = screen(&self.kb, &self.lex, &resolve(&self.lex, text));
-        report::encode(format, &self.kb, findings)
+        report::encode(format, &self.kb, text, findings)
     }
 
     /// Encodes an error entry.
     #[must_use]
-    pub fn error_entry(&self, format: Format, reason: String) -> Encoded {
-        report::encode(format, &self.kb, vec![Finding::error(reason)])
+    pub fn error_entry(&self, format: Format, input: &str, reason: String) -> Encoded {
+        report::encode(format, &self.kb, input, vec![Finding::error(reason)])
     }
 }
 

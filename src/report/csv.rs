@@ -1,16 +1,18 @@
 //! CSV records: RFC 4180 quoting, and cells a spreadsheet would run as a formula neutralized with a
 //! leading apostrophe (OWASP CSV injection guidance).
 
-use std::io::{self, Write};
-
-use super::{Entry, class_level, score_text};
+use super::{class_level, score_text};
 use crate::kb::Kb;
 use crate::screen::Finding;
 
 /// Appends one field, quoted when needed, a formula-looking cell prefixed with `'`.
 pub(super) fn field(out: &mut Vec<u8>, s: &str) {
     let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    let quote = s.contains([',', '"', '\n', '\r']);
+    let quote = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if !quote && !formula {
+        out.extend_from_slice(s.as_bytes());
+        return;
+    }
     if quote {
         out.push(b'"');
     }
@@ -28,16 +30,14 @@ pub(super) fn field(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// `patient,row,input,` of a record.
-pub(super) fn prefix<W: Write>(out: &mut W, entry: Entry<'_>) -> io::Result<()> {
-    let mut buf = Vec::with_capacity(entry.patient.len() + entry.input.len() + 16);
-    field(&mut buf, entry.patient);
-    buf.push(b',');
-    buf.extend_from_slice(entry.row.to_string().as_bytes());
-    buf.push(b',');
-    field(&mut buf, entry.input);
-    buf.push(b',');
-    out.write_all(&buf)
+/// `patient,row,input,` of a record, from the encoded patient and input fields.
+pub(super) fn prefix(out: &mut Vec<u8>, patient: &[u8], row: u64, input: &[u8]) {
+    out.extend_from_slice(patient);
+    out.push(b',');
+    super::push_u64(out, row);
+    out.push(b',');
+    out.extend_from_slice(input);
+    out.push(b',');
 }
 
 /// `status,…,note` of a finding.

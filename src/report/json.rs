@@ -1,9 +1,7 @@
 //! JSON records: the same fields as CSV, `row` a number, `score` a number or null; serde_json
 //! escapes every string, so any input yields valid JSON.
 
-use std::io::{self, Write};
-
-use super::{Entry, class_level};
+use super::class_level;
 use crate::kb::Kb;
 use crate::screen::Finding;
 
@@ -14,15 +12,21 @@ fn string(out: &mut Vec<u8>, key: &str, value: &str) {
     let _ = serde_json::to_writer(&mut *out, value);
 }
 
-/// `{"patient":…,"row":…,"input":…,` of a record.
-pub(super) fn prefix<W: Write>(out: &mut W, entry: Entry<'_>) -> io::Result<()> {
-    let mut buf = Vec::with_capacity(entry.patient.len() + entry.input.len() + 40);
-    buf.push(b'{');
-    string(&mut buf, "patient", entry.patient);
-    buf.extend_from_slice(format!(",\"row\":{},", entry.row).as_bytes());
-    string(&mut buf, "input", entry.input);
-    buf.push(b',');
-    out.write_all(&buf)
+/// A JSON string (with its quotes).
+pub(super) fn value(out: &mut Vec<u8>, s: &str) {
+    // Writing a `&str` into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// `{"patient":…,"row":…,"input":…,` of a record, from the encoded patient and input values.
+pub(super) fn prefix(out: &mut Vec<u8>, patient: &[u8], row: u64, input: &[u8]) {
+    out.extend_from_slice(b"{\"patient\":");
+    out.extend_from_slice(patient);
+    out.extend_from_slice(b",\"row\":");
+    super::push_u64(out, row);
+    out.extend_from_slice(b",\"input\":");
+    out.extend_from_slice(input);
+    out.push(b',');
 }
 
 /// `"status":…,"note":…` of a finding.

@@ -64,6 +64,8 @@ pub struct Entry<'a> {
 pub struct Encoded {
     findings: Vec<Finding>,
     heads: Vec<Vec<u8>>,
+    input: Box<str>,
+    input_field: Vec<u8>,
 }
 
 impl Encoded {
@@ -148,7 +150,7 @@ fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
 
 /// Encodes findings for one format; pure, so it can run on worker threads.
 #[must_use]
-pub fn encode(format: Format, kb: &Kb, findings: Vec<Finding>) -> Encoded {
+pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> Encoded {
     let heads = findings
         .iter()
         .map(|f| match format {
@@ -157,7 +159,38 @@ pub fn encode(format: Format, kb: &Kb, findings: Vec<Finding>) -> Encoded {
             Format::Table => Vec::new(),
         })
         .collect();
-    Encoded { findings, heads }
+    let mut input_field = Vec::new();
+    field(format, &mut input_field, input);
+    Encoded {
+        findings,
+        heads,
+        input: input.into(),
+        input_field,
+    }
+}
+
+/// Appends a number in decimal (without going through `fmt`, on the hot path).
+fn push_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends one text field encoded for the format.
+fn field(format: Format, out: &mut Vec<u8>, s: &str) {
+    match format {
+        Format::Csv => csv::field(out, s),
+        Format::Jsonl | Format::Json => json::value(out, s),
+        Format::Table => {}
+    }
 }
 
 /// Writes records in one format.
@@ -172,6 +205,9 @@ pub struct Writer<'k, W: Write> {
     started: bool,
     summary: Summary,
     color: bool,
+    /// The record prefix of the entry being written, and the last patient's encoded id.
+    prefix: Vec<u8>,
+    patient: (String, Vec<u8>),
 }
 
 impl<'k, W: Write> Writer<'k, W> {
@@ -190,6 +226,12 @@ impl<'k, W: Write> Writer<'k, W> {
             started: false,
             summary: Summary::default(),
             color,
+            prefix: Vec::with_capacity(256),
+            patient: (String::new(), {
+                let mut empty = Vec::new();
+                field(format, &mut empty, "");
+                empty
+            }),
         }
     }
 
@@ -213,27 +255,19 @@ impl<'k, W: Write> Writer<'k, W> {
                 self.table.push(self.kb, entry, &enc.findings);
                 Ok(())
             }
-            Format::Csv => {
-                if !self.started {
+            Format::Csv | Format::Jsonl | Format::Json => {
+                if self.format == Format::Csv && !self.started {
                     self.started = true;
                     writeln!(self.out, "{}", COLUMNS.join(","))?;
                 }
-                for (f, head) in enc.findings.iter().zip(&enc.heads) {
-                    csv::prefix(&mut self.out, entry)?;
-                    self.out.write_all(head)?;
-                    let i = self.tail_index(f);
-                    self.out.write_all(&self.tails[i])?;
-                }
-                Ok(())
-            }
-            Format::Jsonl | Format::Json => {
+                self.encode_prefix(entry, enc);
                 for (f, head) in enc.findings.iter().zip(&enc.heads) {
                     if self.format == Format::Json {
                         self.out
                             .write_all(if self.started { b",\n" } else { b"[\n" })?;
                     }
                     self.started = true;
-                    json::prefix(&mut self.out, entry)?;
+                    self.out.write_all(&self.prefix)?;
                     self.out.write_all(head)?;
                     let i = self.tail_index(f);
                     self.out.write_all(&self.tails[i])?;
@@ -243,6 +277,29 @@ impl<'k, W: Write> Writer<'k, W> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// Builds the `patient, row, input` part shared by an entry's records, reusing the encoded
+    /// input of the entry and of the previous patient.
+    fn encode_prefix(&mut self, entry: Entry<'_>, enc: &Encoded) {
+        if self.patient.0 != entry.patient {
+            self.patient.0.clear();
+            self.patient.0.push_str(entry.patient);
+            self.patient.1.clear();
+            field(self.format, &mut self.patient.1, entry.patient);
+        }
+        let mut input = Vec::new();
+        let input_field = if *enc.input == *entry.input {
+            &enc.input_field
+        } else {
+            field(self.format, &mut input, entry.input);
+            &input
+        };
+        self.prefix.clear();
+        match self.format {
+            Format::Csv => csv::prefix(&mut self.prefix, &self.patient.1, entry.row, input_field),
+            _ => json::prefix(&mut self.prefix, &self.patient.1, entry.row, input_field),
         }
     }
 
