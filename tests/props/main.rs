@@ -15,6 +15,17 @@ use std::sync::OnceLock;
 
 use crampcheck::cmd::Context;
 use crampcheck::report::Format;
+use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
+
+/// `cases` cases; a failing case is saved beside the test's source file
+/// (`tests/props/<module>.regressions`) and replayed first on the next run.
+pub fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
+        ..ProptestConfig::default()
+    }
+}
 
 /// The built-in knowledge base and lexicon, with JSON Lines output, loaded once.
 pub fn ctx() -> &'static Context {
