@@ -127,14 +127,41 @@ impl<'a> FuzzyIndex<'a> {
         self.values.get(slot)
     }
 
-    fn posting(&self, bucket: usize) -> impl Iterator<Item = usize> + '_ {
+    /// The slots of a bucket that fall in `slots` (postings are sorted by slot).
+    fn posting(&self, bucket: usize, slots: (usize, usize)) -> impl Iterator<Item = usize> + '_ {
         let start = if bucket == 0 {
             0
         } else {
             self.ends.get(bucket - 1) as usize
         };
         let end = self.ends.get(bucket) as usize;
-        self.postings.range(start, end).map(|v| v as usize)
+        let first_at_least = |bound: usize| {
+            let (mut lo, mut hi) = (start, end);
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if (self.postings.get(mid) as usize) < bound {
+                    lo = mid + 1
+                } else {
+                    hi = mid
+                }
+            }
+            lo
+        };
+        let (from, to) = (first_at_least(slots.0), first_at_least(slots.1));
+        self.postings.range(from, to).map(|v| v as usize)
+    }
+
+    /// The slot range of keys starting with `letter` (keys are sorted).
+    fn letter_slots(&self, letter: u8) -> (usize, usize) {
+        let next = [letter.saturating_add(1)];
+        let this = [letter];
+        let lo = self
+            .keys
+            .lower_bound(std::str::from_utf8(&this).unwrap_or_default());
+        let hi = self
+            .keys
+            .lower_bound(std::str::from_utf8(&next).unwrap_or_default());
+        (lo, hi)
     }
 
     /// Keys within [`max_edits`] of `query` (a compact, lowercase, letters-only string), best first;
@@ -158,6 +185,25 @@ impl<'a> FuzzyIndex<'a> {
 
     fn search_with(&self, query: &str, k: usize, counts: &mut [u8]) -> Vec<Hit> {
         let q = query.as_bytes();
+        let qp = phonetic_key(query);
+        // A key must share the query's first letter, or its first sound: only the keys starting
+        // with such letters are read (keys are sorted, so each letter is one slot range).
+        let mut letters: Vec<u8> = q.first().copied().into_iter().collect();
+        if let Some(&p) = qp.as_bytes().first() {
+            let sources: &[u8] = match p {
+                b'k' => b"kcqx",
+                b's' => b"scz",
+                b'f' => b"fp",
+                b'i' => b"iy",
+                _ => std::slice::from_ref(&p),
+            };
+            letters.extend(
+                sources
+                    .iter()
+                    .filter(|l| !q.starts_with(std::slice::from_ref(l))),
+            );
+        }
+        let ranges: Vec<(usize, usize)> = letters.iter().map(|&l| self.letter_slots(l)).collect();
         let mut seen = [false; BIGRAMS];
         let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
         let mut touched: Vec<usize> = Vec::new();
@@ -169,18 +215,19 @@ impl<'a> FuzzyIndex<'a> {
                 continue;
             }
             for len in lengths.clone() {
-                for slot in self.posting(bucket(b, len)) {
-                    let Some(c) = counts.get_mut(slot) else {
-                        continue;
-                    };
-                    if *c == 0 {
-                        touched.push(slot);
+                for &range in &ranges {
+                    for slot in self.posting(bucket(b, len), range) {
+                        let Some(c) = counts.get_mut(slot) else {
+                            continue;
+                        };
+                        if *c == 0 {
+                            touched.push(slot);
+                        }
+                        *c = c.saturating_add(1);
                     }
-                    *c = c.saturating_add(1);
                 }
             }
         }
-        let qp = phonetic_key(query);
         let mut hits = Vec::new();
         let mut rows: [Vec<usize>; 3] = Default::default();
         // The fewest shared bigrams any key of a plausible length needs (q-gram lemma: an edit

@@ -161,6 +161,21 @@ pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> E
         .collect();
     let mut input_field = Vec::new();
     field(format, &mut input_field, input);
+    // Once encoded, a record needs only status, drug and ingredient (for counts and summaries):
+    // dropping the rest keeps a cache of many distinct entries small.
+    let findings = if format == Format::Table {
+        findings
+    } else {
+        findings
+            .into_iter()
+            .map(|f| Finding {
+                status: f.status,
+                drug: f.drug,
+                ingredient: f.ingredient,
+                ..Finding::error(String::new())
+            })
+            .collect()
+    };
     Encoded {
         findings,
         heads,
