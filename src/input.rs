@@ -78,9 +78,9 @@ impl Source {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read>> {
+    fn open(&self) -> Result<Box<dyn Read + Send>> {
         Ok(match self {
-            Source::Stdin => Box::new(io::stdin().lock()),
+            Source::Stdin => Box::new(io::stdin()),
             Source::File(p) => {
                 Box::new(File::open(p).with_context(|| format!("cannot open {}", p.display()))?)
             }
@@ -313,7 +313,7 @@ pub struct BatchColumns {
 /// A streaming batch reader over one source.
 pub struct BatchReader {
     src: Source,
-    rdr: RecordReader<BufReader<Box<dyn Read>>>,
+    rdr: RecordReader<BufReader<Box<dyn Read + Send>>>,
     record: Record,
     patient: usize,
     med: usize,

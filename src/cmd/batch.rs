@@ -1,22 +1,24 @@
-//! `batch`: many patients from CSV, streamed in chunks. Each distinct entry is resolved once (a
-//! bounded cache), misses are resolved on worker threads, and records are written in input order.
+//! `batch`: many patients from CSV, streamed in chunks through a pipeline — a reader thread, worker
+//! threads that resolve and encode, and the calling thread writing chunks back in input order. Each
+//! distinct entry is resolved once (bounded caches), and memory is bounded by the chunks in flight.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use anyhow::{Context as _, Result};
+use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 
 use super::{Context, Outcome};
 use crate::input::{BatchColumns, BatchReader, Source};
 use crate::kb::Level;
 use crate::report::summary::{PatientSummary, SummaryWriter};
-use crate::report::{Encoded, Entry, Format, Writer};
+use crate::report::{Encoded, Entry, Format, RecordEncoder, Summary, Writer};
 use crate::screen::Status;
 
-/// Records read before the misses among them are resolved together.
+/// Records per chunk: the unit of work handed to a worker and written at once.
 const CHUNK: usize = 4096;
 
 /// Options of `batch`.
@@ -28,11 +30,11 @@ pub struct Options {
     pub columns: BatchColumns,
     /// One record per patient instead of per finding.
     pub summary: bool,
-    /// Worker threads (1 = resolve on the reading thread).
+    /// Worker threads; 1 = read, resolve and write on the calling thread, no other thread.
     pub jobs: usize,
     /// Show a progress bar on stderr when it is a terminal.
     pub progress: bool,
-    /// Distinct entries kept in the cache.
+    /// Distinct entries kept in the cache shared by the workers (and in each worker's own).
     pub cache_size: usize,
 }
 
@@ -49,24 +51,47 @@ impl Default for Options {
     }
 }
 
-/// A record read, owned so that a chunk can be resolved in parallel.
-#[derive(Default)]
+/// A record read: ranges into its chunk's text.
 struct Item {
-    patient: String,
-    input: String,
+    patient: Range<usize>,
+    input: Range<usize>,
     row: u64,
     error: Option<String>,
 }
 
-/// Where the records go: per finding, or per patient.
-enum Sink<'k, 'o> {
-    Findings(Writer<'k, &'o mut dyn Write>),
-    Patients(
-        SummaryWriter<&'o mut dyn Write>,
-        Option<PatientSummary>,
-        crate::report::Summary,
-    ),
+/// Up to [`CHUNK`] records of one source, and what a worker made of them. Chunks are recycled, so
+/// their buffers are allocated once.
+#[derive(Default)]
+struct Chunk {
+    /// Position in the output order.
+    seq: u64,
+    /// Index of the source the records come from.
+    source: usize,
+    /// Bytes of the source read once this chunk was filled.
+    bytes_read: u64,
+    /// Patient ids and entries, back to back.
+    text: String,
+    items: Vec<Item>,
+    /// Encoded records (CSV and JSON formats, one record per finding).
+    out: Vec<u8>,
+    /// Each item's screening (table format and `--summary`, which the writer builds in order).
+    encoded: Vec<Arc<Encoded>>,
+    /// Counts of the encoded records.
+    counts: Summary,
 }
+
+impl Chunk {
+    fn patient(&self, item: &Item) -> &str {
+        self.text.get(item.patient.clone()).unwrap_or_default()
+    }
+
+    fn input(&self, item: &Item) -> &str {
+        self.text.get(item.input.clone()).unwrap_or_default()
+    }
+}
+
+/// Distinct entry texts already resolved, with their encodings.
+type Cache = hashbrown::HashMap<String, Arc<Encoded>, foldhash::fast::RandomState>;
 
 /// Screens every record of every source.
 ///
@@ -74,64 +99,38 @@ enum Sink<'k, 'o> {
 /// When a source cannot be opened or lacks a column, on an I/O error, or when output fails.
 pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome> {
     let format = ctx.format.unwrap_or(Format::Csv);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .build()
-        .context("cannot start worker threads")?;
+    // CSV and JSON records are encoded by the workers; a table and per-patient summaries are
+    // built here, in order, from each item's screening.
+    let encode = !opts.summary && format != Format::Table;
+    let records = RecordEncoder::new(format, &ctx.kb);
     let mut sink = if opts.summary {
-        Sink::Patients(
-            SummaryWriter::new(format, out),
-            None,
-            crate::report::Summary::default(),
-        )
+        Sink::Patients(SummaryWriter::new(format, out), None, Summary::default())
     } else {
         Sink::Findings(Writer::new(format, out, &ctx.kb, ctx.color))
     };
-    let mut cache = Cache::default();
-    let mut chunk: Vec<Item> = Vec::with_capacity(CHUNK);
-    let mut messages = Vec::new();
-    for src in &opts.sources {
-        let total = src.size();
-        let mut rdr = BatchReader::open(src.clone(), &opts.columns)?;
-        let bar = progress_bar(opts.progress, &rdr.name());
-        let mut rows_in_source = 0u64;
-        loop {
-            let n = fill(&mut rdr, &mut chunk)?;
-            if n == 0 {
-                break;
-            }
-            let encoded = resolve_chunk(ctx, format, &pool, opts, &chunk[..n], &mut cache);
-            for (item, enc) in chunk[..n].iter().zip(&encoded) {
-                let entry = Entry {
-                    patient: &item.patient,
-                    row: item.row,
-                    input: &item.input,
-                };
-                write(ctx, &mut sink, entry, enc)?;
-            }
-            bar.inc(n as u64);
-            let read_mb = rdr.bytes_read() as f64 / 1e6;
-            bar.set_message(match total {
-                Some(t) => format!("{read_mb:.0} of {:.0} MB", t as f64 / 1e6),
-                None => format!("{read_mb:.0} MB"),
-            });
-            rows_in_source += n as u64;
+    let mut progress = Progress::new(opts);
+    let mut reader = Reader::new(opts);
+    if opts.jobs <= 1 {
+        let mut worker = Worker::new(ctx, &records, encode, opts.cache_size, None);
+        let mut chunk = Chunk::default();
+        while reader.fill(&mut chunk)? {
+            worker.process(&mut chunk);
+            sink.write(ctx, &chunk, &mut progress)?;
         }
-        bar.finish_and_clear();
-        if rows_in_source == 0 {
-            messages.push(format!("{}: no records after the header", rdr.name()));
-        }
+    } else {
+        pipeline(
+            ctx,
+            opts,
+            &records,
+            encode,
+            &mut reader,
+            &mut sink,
+            &mut progress,
+        )?;
     }
-    let summary = match sink {
-        Sink::Findings(w) => w.finish()?,
-        Sink::Patients(mut w, current, summary) => {
-            if let Some(p) = current {
-                w.write(&p)?;
-            }
-            w.finish()?;
-            summary
-        }
-    };
+    progress.finish();
+    let summary = sink.finish()?;
+    let mut messages = reader.messages;
     if summary.errors > 0 {
         messages.push(format!(
             "{} of {} records could not be read (status `error` in the output)",
@@ -144,161 +143,456 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     })
 }
 
-/// Reads up to [`CHUNK`] records into reused items; returns how many.
-fn fill(rdr: &mut BatchReader, chunk: &mut Vec<Item>) -> Result<usize> {
-    let mut n = 0;
-    while n < CHUNK {
-        let Some(rec) = rdr.next_record()? else { break };
-        if chunk.len() == n {
-            chunk.push(Item::default());
-        }
-        let item = &mut chunk[n];
-        item.patient.clear();
-        item.patient.push_str(&rec.patient);
-        item.input.clear();
-        item.input.push_str(&rec.med);
-        item.row = rec.row;
-        item.error = rec.error;
-        n += 1;
-    }
-    Ok(n)
-}
-
-/// The encoded entries of a chunk, in order: cached ones from the cache, the others resolved
-/// once per distinct text (on the worker threads) and added to it. One hash lookup per hit.
-fn resolve_chunk(
+/// Runs the reader and `opts.jobs` workers on their own threads and writes their chunks here, in
+/// order. A fixed set of chunks circulates (reader → workers → writer → reader), which bounds the
+/// memory; when any stage stops (the end, a read error, a write error) the others stop with it.
+fn pipeline(
     ctx: &Context,
-    format: Format,
-    pool: &rayon::ThreadPool,
     opts: &Options,
-    chunk: &[Item],
-    cache: &mut Cache,
-) -> Vec<Arc<Encoded>> {
-    if cache.len() + chunk.len() > opts.cache_size.max(CHUNK) {
-        cache.clear();
+    records: &RecordEncoder,
+    encode: bool,
+    reader: &mut Reader<'_>,
+    sink: &mut Sink<'_, '_>,
+    progress: &mut Progress,
+) -> Result<()> {
+    let jobs = opts.jobs;
+    let in_flight = 2 * jobs + 2;
+    let shared = Mutex::new(Cache::default());
+    let (free_tx, free_rx) = sync_channel::<Chunk>(in_flight);
+    let (work_tx, work_rx) = sync_channel::<Chunk>(in_flight);
+    let (done_tx, done_rx) = sync_channel::<Chunk>(in_flight);
+    for _ in 0..in_flight {
+        // The channel holds `in_flight` chunks, so this cannot block or fail.
+        let _ = free_tx.try_send(Chunk::default());
     }
-    let mut out: Vec<Option<Arc<Encoded>>> = Vec::with_capacity(chunk.len());
-    let mut misses: Vec<&str> = Vec::new();
-    let mut waiting: Vec<(usize, usize)> = Vec::new(); // (chunk index, miss index)
-    let mut miss_index: HashMap<&str, usize, foldhash::fast::RandomState> = HashMap::default();
-    for (i, item) in chunk.iter().enumerate() {
-        if let Some(reason) = &item.error {
-            out.push(Some(Arc::new(ctx.error_entry(
-                format,
-                &item.input,
-                reason.clone(),
-            ))));
-        } else if let Some(enc) = cache.get(item.input.as_str()) {
-            out.push(Some(Arc::clone(enc)));
-        } else {
-            let m = *miss_index.entry(item.input.as_str()).or_insert_with(|| {
-                misses.push(&item.input);
-                misses.len() - 1
+    // Shared by the workers, and closed when the last of them stops, which stops the reader.
+    let work_rx = Arc::new(Mutex::new(work_rx));
+    std::thread::scope(|s| {
+        let read = s.spawn(move || read_stage(reader, &free_rx, &work_tx));
+        for _ in 0..jobs {
+            let done_tx = done_tx.clone();
+            let (work_rx, shared) = (Arc::clone(&work_rx), &shared);
+            s.spawn(move || {
+                let mut worker = Worker::new(ctx, records, encode, opts.cache_size, Some(shared));
+                while let Some(mut chunk) = next_work(&work_rx) {
+                    worker.process(&mut chunk);
+                    if done_tx.send(chunk).is_err() {
+                        break;
+                    }
+                }
             });
-            waiting.push((i, m));
-            out.push(None);
         }
-    }
-    let resolved: Vec<Arc<Encoded>> = if opts.jobs > 1 && misses.len() > 1 {
-        pool.install(|| {
-            misses
-                .par_iter()
-                .map(|t| Arc::new(ctx.screen_entry(format, t)))
-                .collect()
-        })
-    } else {
-        misses
-            .iter()
-            .map(|t| Arc::new(ctx.screen_entry(format, t)))
-            .collect()
-    };
-    for (text, enc) in misses.iter().zip(&resolved) {
-        cache.insert((*text).into(), Arc::clone(enc));
-    }
-    for (i, m) in waiting {
-        out[i] = Some(Arc::clone(&resolved[m]));
-    }
-    out.into_iter()
-        .map(|e| {
-            e.unwrap_or_else(|| {
-                Arc::new(ctx.error_entry(format, "", "internal: unresolved".into()))
-            })
-        })
-        .collect()
+        drop(done_tx);
+        drop(work_rx);
+        let written = write_stage(ctx, sink, progress, &done_rx, &free_tx);
+        // Unblock the reader and the workers if writing stopped early.
+        drop(free_tx);
+        drop(done_rx);
+        let read = read
+            .join()
+            .map_err(|_| anyhow!("internal error: the reader thread panicked"))?;
+        written?;
+        read
+    })
 }
 
-/// Distinct entry texts already resolved, with their encodings (bounded by `cache_size`).
-type Cache = HashMap<Box<str>, Arc<Encoded>, foldhash::fast::RandomState>;
+fn next_work(work: &Mutex<Receiver<Chunk>>) -> Option<Chunk> {
+    work.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .recv()
+        .ok()
+}
 
-fn write(ctx: &Context, sink: &mut Sink<'_, '_>, entry: Entry<'_>, enc: &Encoded) -> Result<()> {
-    match sink {
-        Sink::Findings(w) => w.write(entry, enc)?,
-        Sink::Patients(w, current, summary) => {
-            if current.as_ref().is_some_and(|p| p.patient != entry.patient)
-                && let Some(done) = current.take()
-            {
-                w.write(&done)?;
-            }
-            let p = current.get_or_insert_with(|| PatientSummary {
-                patient: entry.patient.to_owned(),
-                highest_level: String::new(),
-                quinine: "no".into(),
-                ..PatientSummary::default()
-            });
-            p.entries += 1;
-            summary.entries += 1;
-            let mut highest: Option<Level> = Level::parse(&p.highest_level);
-            for f in enc.findings() {
-                match f.status {
-                    Status::Flagged => {
-                        p.flagged += 1;
-                        summary.flagged += 1;
-                    }
-                    Status::Warning => {
-                        p.warnings += 1;
-                        summary.warnings += 1;
-                        p.quinine = "yes".into();
-                    }
-                    Status::Review => {
-                        p.review += 1;
-                        summary.review += 1;
-                    }
-                    Status::Unrecognized => {
-                        p.unrecognized += 1;
-                        summary.unrecognized += 1;
-                    }
-                    Status::Error => {
-                        p.errors += 1;
-                        summary.errors += 1;
-                    }
-                    Status::Clear => summary.clear += 1,
-                }
-                if matches!(f.status, Status::Flagged | Status::Warning)
-                    && let Some(d) = f.drug
-                {
-                    let level = ctx.kb.drugs[d].level;
-                    highest = highest.max(Some(level));
-                    summary.highest = summary.highest.max(Some(level));
-                    let name = &ctx.kb.drugs[d].ingredient;
-                    if !p.flagged_drugs.split("; ").any(|x| x == name) {
-                        if !p.flagged_drugs.is_empty() {
-                            p.flagged_drugs.push_str("; ");
-                        }
-                        p.flagged_drugs.push_str(name);
-                    }
-                }
-            }
-            p.highest_level = highest.map(|l| l.as_str().to_owned()).unwrap_or_default();
+/// Fills recycled chunks and hands them to the workers, until the input ends or nobody listens.
+fn read_stage(
+    reader: &mut Reader<'_>,
+    free: &Receiver<Chunk>,
+    work: &SyncSender<Chunk>,
+) -> Result<()> {
+    while let Ok(mut chunk) = free.recv() {
+        if !reader.fill(&mut chunk)? || work.send(chunk).is_err() {
+            break;
         }
     }
     Ok(())
 }
 
-/// Rows, rows per second and megabytes read (of the total when the size is known), on stderr.
-fn progress_bar(wanted: bool, name: &str) -> ProgressBar {
-    if !wanted || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
+/// Writes the workers' chunks in sequence order and returns each one for reuse.
+fn write_stage(
+    ctx: &Context,
+    sink: &mut Sink<'_, '_>,
+    progress: &mut Progress,
+    done: &Receiver<Chunk>,
+    free: &SyncSender<Chunk>,
+) -> Result<()> {
+    let mut next = 0u64;
+    let mut waiting: BTreeMap<u64, Chunk> = BTreeMap::new();
+    while let Ok(chunk) = done.recv() {
+        waiting.insert(chunk.seq, chunk);
+        while let Some(chunk) = waiting.remove(&next) {
+            sink.write(ctx, &chunk, progress)?;
+            next += 1;
+            // The reader may have stopped already: then the chunk is simply dropped.
+            let _ = free.try_send(chunk);
+        }
     }
+    Ok(())
+}
+
+/// Reads the sources in order into chunks, numbering records per source.
+struct Reader<'o> {
+    opts: &'o Options,
+    source: usize,
+    current: Option<BatchReader>,
+    rows_in_source: u64,
+    seq: u64,
+    /// Notes for stderr (a source without records).
+    messages: Vec<String>,
+}
+
+impl<'o> Reader<'o> {
+    fn new(opts: &'o Options) -> Reader<'o> {
+        Reader {
+            opts,
+            source: 0,
+            current: None,
+            rows_in_source: 0,
+            seq: 0,
+            messages: Vec::new(),
+        }
+    }
+
+    /// Fills `chunk` with the next records of one source; `false` once every source is read.
+    fn fill(&mut self, chunk: &mut Chunk) -> Result<bool> {
+        chunk.text.clear();
+        chunk.items.clear();
+        loop {
+            if self.current.is_none() {
+                let Some(src) = self.opts.sources.get(self.source) else {
+                    return Ok(false);
+                };
+                self.current = Some(BatchReader::open(src.clone(), &self.opts.columns)?);
+                self.rows_in_source = 0;
+            }
+            let Some(rdr) = self.current.as_mut() else {
+                continue;
+            };
+            let mut ended = false;
+            while chunk.items.len() < CHUNK {
+                let Some(rec) = rdr.next_record()? else {
+                    ended = true;
+                    break;
+                };
+                let p = chunk.text.len();
+                chunk.text.push_str(&rec.patient);
+                let m = chunk.text.len();
+                chunk.text.push_str(&rec.med);
+                chunk.items.push(Item {
+                    patient: p..m,
+                    input: m..chunk.text.len(),
+                    row: rec.row,
+                    error: rec.error,
+                });
+            }
+            self.rows_in_source += chunk.items.len() as u64;
+            chunk.source = self.source;
+            chunk.bytes_read = rdr.bytes_read();
+            if ended {
+                if self.rows_in_source == 0 {
+                    self.messages
+                        .push(format!("{}: no records after the header", rdr.name()));
+                }
+                self.current = None;
+                self.source += 1;
+            }
+            if !chunk.items.is_empty() {
+                chunk.seq = self.seq;
+                self.seq += 1;
+                return Ok(true);
+            }
+        }
+    }
+}
+
+/// Resolves and encodes chunks. Each worker keeps the entries it has met in its own cache (no
+/// locking, no shared counters on the hot path); entries new to it are looked up in, or resolved
+/// and added to, the cache shared by all workers, so each distinct entry is resolved once.
+struct Worker<'c> {
+    ctx: &'c Context,
+    format: Format,
+    records: &'c RecordEncoder,
+    encode: bool,
+    cap: usize,
+    local: Cache,
+    shared: Option<&'c Mutex<Cache>>,
+    patient: (String, Vec<u8>),
+}
+
+impl<'c> Worker<'c> {
+    fn new(
+        ctx: &'c Context,
+        records: &'c RecordEncoder,
+        encode: bool,
+        cap: usize,
+        shared: Option<&'c Mutex<Cache>>,
+    ) -> Worker<'c> {
+        Worker {
+            ctx,
+            format: ctx.format.unwrap_or(Format::Csv),
+            records,
+            encode,
+            cap: cap.max(CHUNK),
+            local: Cache::default(),
+            shared,
+            patient: (String::new(), Vec::new()),
+        }
+    }
+
+    fn process(&mut self, chunk: &mut Chunk) {
+        chunk.out.clear();
+        chunk.encoded.clear();
+        chunk.counts = Summary::default();
+        let mut started = chunk.seq > 0;
+        // A new chunk may go to another worker: the patient is encoded afresh.
+        self.patient.0.clear();
+        self.patient.1.clear();
+        self.records.field(&mut self.patient.1, "");
+        let kb = &self.ctx.kb;
+        for item in &chunk.items {
+            let input = chunk.input(item);
+            let error;
+            let enc: &Arc<Encoded> = match &item.error {
+                Some(reason) => {
+                    error = Arc::new(self.ctx.error_entry(self.format, input, reason.clone()));
+                    &error
+                }
+                None => {
+                    if self.local.len() >= self.cap && !self.local.contains_key(input) {
+                        self.local.clear();
+                    }
+                    let (ctx, format, shared, cap) = (self.ctx, self.format, self.shared, self.cap);
+                    self.local
+                        .entry_ref(input)
+                        .or_insert_with(|| resolve_shared(ctx, format, shared, cap, input))
+                }
+            };
+            chunk.counts.entries += 1;
+            for f in enc.findings() {
+                chunk.counts.count(kb, f);
+            }
+            if self.encode {
+                let patient = chunk.patient(item);
+                if self.patient.0 != patient {
+                    self.patient.0.clear();
+                    self.patient.0.push_str(patient);
+                    self.patient.1.clear();
+                    self.records.field(&mut self.patient.1, patient);
+                }
+                self.records
+                    .append(&mut chunk.out, &self.patient.1, item.row, enc, &mut started);
+            } else {
+                chunk.encoded.push(Arc::clone(enc));
+            }
+        }
+    }
+}
+
+/// An entry's encoding from the shared cache, or resolved now and added to it.
+fn resolve_shared(
+    ctx: &Context,
+    format: Format,
+    shared: Option<&Mutex<Cache>>,
+    cap: usize,
+    text: &str,
+) -> Arc<Encoded> {
+    let Some(shared) = shared else {
+        return Arc::new(ctx.screen_entry(format, text));
+    };
+    let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(enc) = lock().get(text) {
+        return Arc::clone(enc);
+    }
+    // Resolved outside the lock: two workers meeting the same new entry at once may both
+    // resolve it, with the same result.
+    let enc = Arc::new(ctx.screen_entry(format, text));
+    let mut cache = lock();
+    if cache.len() >= cap {
+        cache.clear();
+    }
+    cache.insert(text.into(), Arc::clone(&enc));
+    enc
+}
+
+/// Where the records go: per finding, or per patient.
+enum Sink<'k, 'o> {
+    Findings(Writer<'k, &'o mut dyn Write>),
+    Patients(
+        SummaryWriter<&'o mut dyn Write>,
+        Option<PatientSummary>,
+        Summary,
+    ),
+}
+
+impl Sink<'_, '_> {
+    /// Writes a processed chunk.
+    fn write(&mut self, ctx: &Context, chunk: &Chunk, progress: &mut Progress) -> Result<()> {
+        match self {
+            Sink::Findings(w) if w.format() != Format::Table => {
+                w.write_encoded(&chunk.out, &chunk.counts)?;
+            }
+            _ => {
+                for (item, enc) in chunk.items.iter().zip(&chunk.encoded) {
+                    let entry = Entry {
+                        patient: chunk.patient(item),
+                        row: item.row,
+                        input: chunk.input(item),
+                    };
+                    self.write_entry(ctx, entry, enc)?;
+                }
+            }
+        }
+        progress.update(chunk);
+        Ok(())
+    }
+
+    fn write_entry(&mut self, ctx: &Context, entry: Entry<'_>, enc: &Encoded) -> Result<()> {
+        match self {
+            Sink::Findings(w) => w.write(entry, enc)?,
+            Sink::Patients(w, current, summary) => {
+                if current.as_ref().is_some_and(|p| p.patient != entry.patient)
+                    && let Some(done) = current.take()
+                {
+                    w.write(&done)?;
+                }
+                let p = current.get_or_insert_with(|| PatientSummary {
+                    patient: entry.patient.to_owned(),
+                    highest_level: String::new(),
+                    quinine: "no".into(),
+                    ..PatientSummary::default()
+                });
+                add_to_patient(ctx, p, summary, enc);
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the output; returns the counts.
+    fn finish(self) -> Result<Summary> {
+        Ok(match self {
+            Sink::Findings(w) => w.finish()?,
+            Sink::Patients(mut w, current, summary) => {
+                if let Some(p) = current {
+                    w.write(&p)?;
+                }
+                w.finish()?;
+                summary
+            }
+        })
+    }
+}
+
+/// Adds one entry's findings to its patient's summary and to the overall counts.
+fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, enc: &Encoded) {
+    p.entries += 1;
+    summary.entries += 1;
+    let mut highest: Option<Level> = Level::parse(&p.highest_level);
+    for f in enc.findings() {
+        match f.status {
+            Status::Flagged => {
+                p.flagged += 1;
+                summary.flagged += 1;
+            }
+            Status::Warning => {
+                p.warnings += 1;
+                summary.warnings += 1;
+                p.quinine = "yes".into();
+            }
+            Status::Review => {
+                p.review += 1;
+                summary.review += 1;
+            }
+            Status::Unrecognized => {
+                p.unrecognized += 1;
+                summary.unrecognized += 1;
+            }
+            Status::Error => {
+                p.errors += 1;
+                summary.errors += 1;
+            }
+            Status::Clear => summary.clear += 1,
+        }
+        if matches!(f.status, Status::Flagged | Status::Warning)
+            && let Some(d) = f.drug
+        {
+            let level = ctx.kb.drugs[d].level;
+            highest = highest.max(Some(level));
+            summary.highest = summary.highest.max(Some(level));
+            let name = &ctx.kb.drugs[d].ingredient;
+            if !p.flagged_drugs.split("; ").any(|x| x == name) {
+                if !p.flagged_drugs.is_empty() {
+                    p.flagged_drugs.push_str("; ");
+                }
+                p.flagged_drugs.push_str(name);
+            }
+        }
+    }
+    p.highest_level = highest.map(|l| l.as_str().to_owned()).unwrap_or_default();
+}
+
+/// Rows, rows per second and megabytes read (of the total when the size is known), on stderr,
+/// one bar per source.
+struct Progress {
+    wanted: bool,
+    sources: Vec<(String, Option<u64>)>,
+    current: Option<(usize, ProgressBar)>,
+}
+
+impl Progress {
+    fn new(opts: &Options) -> Progress {
+        let wanted = opts.progress && std::io::stderr().is_terminal();
+        Progress {
+            wanted,
+            sources: if wanted {
+                opts.sources.iter().map(|s| (s.name(), s.size())).collect()
+            } else {
+                Vec::new()
+            },
+            current: None,
+        }
+    }
+
+    fn update(&mut self, chunk: &Chunk) {
+        if !self.wanted {
+            return;
+        }
+        if self.current.as_ref().is_none_or(|c| c.0 != chunk.source) {
+            self.finish();
+            let name = self
+                .sources
+                .get(chunk.source)
+                .map(|s| s.0.clone())
+                .unwrap_or_default();
+            self.current = Some((chunk.source, progress_bar(&name)));
+        }
+        let total = self.sources.get(chunk.source).and_then(|s| s.1);
+        if let Some((_, bar)) = &self.current {
+            bar.inc(chunk.items.len() as u64);
+            let read_mb = chunk.bytes_read as f64 / 1e6;
+            bar.set_message(match total {
+                Some(t) => format!("{read_mb:.0} of {:.0} MB", t as f64 / 1e6),
+                None => format!("{read_mb:.0} MB"),
+            });
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some((_, bar)) = self.current.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn progress_bar(name: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     let style =
         ProgressStyle::with_template("{prefix} {human_pos} rows · {per_sec} · {msg} · {elapsed}")

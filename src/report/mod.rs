@@ -98,7 +98,8 @@ pub struct Summary {
 }
 
 impl Summary {
-    fn count(&mut self, kb: &Kb, f: &Finding) {
+    /// Counts one finding.
+    pub fn count(&mut self, kb: &Kb, f: &Finding) {
         match f.status {
             Status::Warning => self.warnings += 1,
             Status::Flagged => self.flagged += 1,
@@ -112,6 +113,18 @@ impl Summary {
         {
             self.highest = self.highest.max(Some(kb.drugs[d].level));
         }
+    }
+
+    /// Adds the counts of another part of the same output.
+    pub fn add(&mut self, other: &Summary) {
+        self.entries += other.entries;
+        self.flagged += other.flagged;
+        self.warnings += other.warnings;
+        self.review += other.review;
+        self.clear += other.clear;
+        self.unrecognized += other.unrecognized;
+        self.errors += other.errors;
+        self.highest = self.highest.max(other.highest);
     }
 
     /// One line: `5 entries · 3 flagged · 1 quinine warning · …`.
@@ -208,40 +221,107 @@ fn field(format: Format, out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Encodes the records of screened entries into bytes (CSV and JSON formats): shared, read-only
+/// state, so that worker threads can encode records side by side.
+#[derive(Clone, Debug)]
+pub struct RecordEncoder {
+    format: Format,
+    /// Per-drug encoded tails (evidence, advice, sources, citations), index = drug id; the last
+    /// slot is the tail of a finding without a drug.
+    tails: Vec<Vec<u8>>,
+}
+
+impl RecordEncoder {
+    /// An encoder for `format` (nothing is encoded for [`Format::Table`]).
+    #[must_use]
+    pub fn new(format: Format, kb: &Kb) -> RecordEncoder {
+        let mut tails: Vec<Vec<u8>> = (0..kb.drugs.len())
+            .map(|d| encode_tail(format, kb, Some(d)))
+            .collect();
+        tails.push(encode_tail(format, kb, None));
+        RecordEncoder { format, tails }
+    }
+
+    /// Appends one text field encoded for the format (a patient id, say).
+    pub fn field(&self, out: &mut Vec<u8>, s: &str) {
+        field(self.format, out, s);
+    }
+
+    /// Appends the records of one entry: `patient` is the encoded patient field, `row` the entry's
+    /// number; `started` says whether a record was written before (the JSON separator) and is set.
+    pub fn append(
+        &self,
+        out: &mut Vec<u8>,
+        patient: &[u8],
+        row: u64,
+        enc: &Encoded,
+        started: &mut bool,
+    ) {
+        self.append_with_input(out, patient, row, &enc.input_field, enc, started);
+    }
+
+    fn append_with_input(
+        &self,
+        out: &mut Vec<u8>,
+        patient: &[u8],
+        row: u64,
+        input: &[u8],
+        enc: &Encoded,
+        started: &mut bool,
+    ) {
+        let none = self.tails.len() - 1;
+        for (f, head) in enc.findings.iter().zip(&enc.heads) {
+            match self.format {
+                Format::Csv => csv::prefix(out, patient, row, input),
+                Format::Jsonl => json::prefix(out, patient, row, input),
+                Format::Json => {
+                    out.extend_from_slice(if *started { b",\n" } else { b"[\n" });
+                    json::prefix(out, patient, row, input);
+                }
+                Format::Table => return,
+            }
+            *started = true;
+            out.extend_from_slice(head);
+            let tail = f
+                .drug
+                .filter(|&d| f.status != Status::Clear && d < none)
+                .unwrap_or(none);
+            out.extend_from_slice(&self.tails[tail]);
+            if self.format == Format::Jsonl {
+                out.push(b'\n');
+            }
+        }
+    }
+}
+
 /// Writes records in one format.
 pub struct Writer<'k, W: Write> {
     format: Format,
     out: W,
     kb: &'k Kb,
-    /// Per-drug encoded tails (evidence, advice, sources, citations), index = drug id; the last
-    /// slot is the tail of a finding without a drug.
-    tails: Vec<Vec<u8>>,
+    records: RecordEncoder,
     table: table::Table,
     started: bool,
     summary: Summary,
     color: bool,
-    /// The record prefix of the entry being written, and the last patient's encoded id.
-    prefix: Vec<u8>,
+    /// Records of the entry being written, and the last patient's id with its encoding.
+    buf: Vec<u8>,
     patient: (String, Vec<u8>),
 }
 
 impl<'k, W: Write> Writer<'k, W> {
     /// A writer for `format`; `color` applies to the table only.
     pub fn new(format: Format, out: W, kb: &'k Kb, color: bool) -> Writer<'k, W> {
-        let mut tails: Vec<Vec<u8>> = (0..kb.drugs.len())
-            .map(|d| encode_tail(format, kb, Some(d)))
-            .collect();
-        tails.push(encode_tail(format, kb, None));
         Writer {
             format,
             out,
             kb,
-            tails,
+            records: RecordEncoder::new(format, kb),
             table: table::Table::default(),
             started: false,
             summary: Summary::default(),
             color,
-            prefix: Vec::with_capacity(256),
+            buf: Vec::with_capacity(1024),
             patient: (String::new(), {
                 let mut empty = Vec::new();
                 field(format, &mut empty, "");
@@ -256,6 +336,20 @@ impl<'k, W: Write> Writer<'k, W> {
         self.format
     }
 
+    /// Whether a record was written (for the JSON separator of records encoded elsewhere).
+    #[must_use]
+    pub fn started(&self) -> bool {
+        self.started
+    }
+
+    fn header(&mut self) -> io::Result<()> {
+        if self.format == Format::Csv && !self.started {
+            self.started = true;
+            writeln!(self.out, "{}", COLUMNS.join(","))?;
+        }
+        Ok(())
+    }
+
     /// Writes one entry's records.
     ///
     /// # Errors
@@ -265,39 +359,11 @@ impl<'k, W: Write> Writer<'k, W> {
         for f in &enc.findings {
             self.summary.count(self.kb, f);
         }
-        match self.format {
-            Format::Table => {
-                self.table.push(self.kb, entry, &enc.findings);
-                Ok(())
-            }
-            Format::Csv | Format::Jsonl | Format::Json => {
-                if self.format == Format::Csv && !self.started {
-                    self.started = true;
-                    writeln!(self.out, "{}", COLUMNS.join(","))?;
-                }
-                self.encode_prefix(entry, enc);
-                for (f, head) in enc.findings.iter().zip(&enc.heads) {
-                    if self.format == Format::Json {
-                        self.out
-                            .write_all(if self.started { b",\n" } else { b"[\n" })?;
-                    }
-                    self.started = true;
-                    self.out.write_all(&self.prefix)?;
-                    self.out.write_all(head)?;
-                    let i = self.tail_index(f);
-                    self.out.write_all(&self.tails[i])?;
-                    if self.format == Format::Jsonl {
-                        self.out.write_all(b"\n")?;
-                    }
-                }
-                Ok(())
-            }
+        if self.format == Format::Table {
+            self.table.push(self.kb, entry, &enc.findings);
+            return Ok(());
         }
-    }
-
-    /// Builds the `patient, row, input` part shared by an entry's records, reusing the encoded
-    /// input of the entry and of the previous patient.
-    fn encode_prefix(&mut self, entry: Entry<'_>, enc: &Encoded) {
+        self.header()?;
         if self.patient.0 != entry.patient {
             self.patient.0.clear();
             self.patient.0.push_str(entry.patient);
@@ -311,17 +377,30 @@ impl<'k, W: Write> Writer<'k, W> {
             field(self.format, &mut input, entry.input);
             &input
         };
-        self.prefix.clear();
-        match self.format {
-            Format::Csv => csv::prefix(&mut self.prefix, &self.patient.1, entry.row, input_field),
-            _ => json::prefix(&mut self.prefix, &self.patient.1, entry.row, input_field),
-        }
+        self.buf.clear();
+        self.records.append_with_input(
+            &mut self.buf,
+            &self.patient.1,
+            entry.row,
+            input_field,
+            enc,
+            &mut self.started,
+        );
+        self.out.write_all(&self.buf)
     }
 
-    fn tail_index(&self, f: &Finding) -> usize {
-        f.drug
-            .filter(|_| f.status != Status::Clear)
-            .unwrap_or(self.kb.drugs.len())
+    /// Writes records encoded by a [`RecordEncoder`] for the same format, with their counts.
+    ///
+    /// # Errors
+    /// On a write error (a broken pipe included).
+    pub fn write_encoded(&mut self, records: &[u8], counts: &Summary) -> io::Result<()> {
+        self.summary.add(counts);
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.header()?;
+        self.started = true;
+        self.out.write_all(records)
     }
 
     /// Ends the output (closing brackets, the table itself) and returns the counts.

@@ -246,6 +246,57 @@ fn batch_output_is_the_same_with_one_or_two_jobs_across_chunks() {
 }
 
 #[test]
+fn batch_output_is_the_same_with_one_two_or_three_jobs_in_every_format_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    write_large_batch(&a, 13_000);
+    write_large_batch(&b, 5_000);
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    for format in ["csv", "jsonl", "json", "table"] {
+        for summary in [&[][..], &["--summary"]] {
+            let args = [&[a, b, "-f", format][..], summary].concat();
+            let one = batch(&[&args[..], &["--jobs", "1"]].concat());
+            for jobs in ["2", "3"] {
+                let many = batch(&[&args[..], &["--jobs", jobs]].concat());
+                assert!(
+                    one == many,
+                    "--jobs 1 and --jobs {jobs} differ for {args:?}"
+                );
+            }
+        }
+    }
+    let records: Vec<Record> = parse_jsonl(&batch(&[a, b, "-f", "jsonl", "--jobs", "2"]));
+    let expected = [input_records(Path::new(a)), input_records(Path::new(b))].concat();
+    assert_eq!(collapsed_pairs(&records), expected);
+}
+
+#[test]
+fn a_source_that_cannot_be_read_stops_batch_after_the_records_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, bad) = (dir.path().join("good.csv"), dir.path().join("bad.csv"));
+    write_large_batch(&good, 10_000);
+    fs::write(&bad, "patient,drug_code\nP1,lipitor\n").unwrap();
+    for jobs in ["1", "2"] {
+        let out = crampcheck()
+            .args(["batch", "--jobs", jobs, "-f", "jsonl"])
+            .arg(&good)
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("bad.csv")
+                    .and(predicate::str::contains("no medication column")),
+            );
+        let records: Vec<Record> = parse_jsonl(&out.get_output().stdout);
+        assert_eq!(
+            collapsed_pairs(&records),
+            input_records(&good),
+            "--jobs {jobs}"
+        );
+    }
+}
+
+#[test]
 fn batch_reads_standard_input() {
     let from_stdin = stdout_of(
         crampcheck()

@@ -202,9 +202,17 @@ fn large_batch(dir: &std::path::Path, rows: usize) -> std::path::PathBuf {
 fn a_reader_that_closes_the_pipe_early_is_not_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = large_batch(dir.path(), 200_000);
+    for jobs in ["1", "2", "3"] {
+        closing_the_pipe_early_is_not_an_error(&path, jobs);
+    }
+}
+
+/// Reads one line of `batch --jobs JOBS PATH` and closes the pipe: the run must end on its own,
+/// successfully and silently (no thread left waiting on another).
+fn closing_the_pipe_early_is_not_an_error(path: &std::path::Path, jobs: &str) {
     let mut child = StdCommand::new(env!("CARGO_BIN_EXE_crampcheck"))
-        .arg("batch")
-        .arg(&path)
+        .args(["batch", "--jobs", jobs])
+        .arg(path)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -214,9 +222,23 @@ fn a_reader_that_closes_the_pipe_early_is_not_an_error() {
     {
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         stdout.read_line(&mut first).unwrap();
+        // Time for every stage to fill up and wait on the next (the riskiest moment to stop).
+        std::thread::sleep(std::time::Duration::from_millis(1500));
         // Dropping the reader closes our end of the pipe, like `| head -1`.
     }
     assert!(first.starts_with("patient,row,input,"), "{first}");
+    // A hang (a stage waiting forever on another) fails the test instead of stalling it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("batch --jobs {jobs} did not stop after its output was closed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     let mut stderr = String::new();
     child
         .stderr
@@ -224,9 +246,11 @@ fn a_reader_that_closes_the_pipe_early_is_not_an_error() {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    let status = child.wait().unwrap();
-    assert!(status.success(), "{status:?}, stderr: {stderr}");
-    assert_eq!(stderr, "");
+    assert!(
+        status.success(),
+        "--jobs {jobs}: {status:?}, stderr: {stderr}"
+    );
+    assert_eq!(stderr, "", "--jobs {jobs}");
 }
 
 #[test]
