@@ -205,6 +205,12 @@ impl<R: BufRead> RecordReader<R> {
             self.spare.push(first.bytes);
             return Ok(true);
         }
+        // Most records are one line without a quote: split it where it lies.
+        if memchr::memchr(b'"', &first.bytes).is_none() {
+            split_unquoted(&first.bytes, self.delimiter, rec);
+            self.spare.push(first.bytes);
+            return Ok(true);
+        }
         let mut lines = vec![first];
         loop {
             let joined = join(&lines);
@@ -267,17 +273,27 @@ fn join(lines: &[Line]) -> std::borrow::Cow<'_, [u8]> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Splits a record without quotes at every delimiter.
+fn split_unquoted(bytes: &[u8], delimiter: u8, rec: &mut Record) {
+    rec.buf.clear();
+    rec.ends.clear();
+    let mut start = 0;
+    for end in memchr::memchr_iter(delimiter, bytes) {
+        rec.buf.extend_from_slice(&bytes[start..end]);
+        rec.ends.push(rec.buf.len());
+        start = end + 1;
+    }
+    rec.buf.extend_from_slice(&bytes[start..]);
+    rec.ends.push(rec.buf.len());
+}
+
 /// Splits one record's bytes into fields (RFC 4180); leading and trailing spaces of unquoted
 /// fields are kept as they are (callers trim).
 fn parse(bytes: &[u8], delimiter: u8, rec: &mut Record) -> Parse {
     rec.buf.clear();
     rec.ends.clear();
-    // Fast path: no quote at all.
-    if !bytes.contains(&b'"') {
-        for field in bytes.split(|&b| b == delimiter) {
-            rec.buf.extend_from_slice(field);
-            rec.ends.push(rec.buf.len());
-        }
+    if memchr::memchr(b'"', bytes).is_none() {
+        split_unquoted(bytes, delimiter, rec);
         return Parse::Done;
     }
     let mut i = 0;
