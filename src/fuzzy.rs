@@ -186,6 +186,7 @@ impl<'a> FuzzyIndex<'a> {
     fn search_with(&self, query: &str, k: usize, counts: &mut [u8]) -> Vec<Hit> {
         let q = query.as_bytes();
         let qp = phonetic_key(query);
+        let (spelling, sound) = (Pattern::new(q), Pattern::new(qp.as_bytes()));
         // A key must share the query's first letter, or its first sound: only the keys starting
         // with such letters are read (keys are sorted, so each letter is one slot range).
         let mut letters: Vec<u8> = q.first().copied().into_iter().collect();
@@ -254,11 +255,11 @@ impl<'a> FuzzyIndex<'a> {
             if kb.first() != q.first() && kp.as_bytes().first() != qp.as_bytes().first() {
                 continue;
             }
-            let raw = osa(q, kb, k + 1, &mut rows);
+            let raw = spelling.osa(kb, k + 1, &mut rows);
             let distance = if raw <= 1 {
                 raw as f32
             } else {
-                let phon = osa(qp.as_bytes(), kp.as_bytes(), k, &mut rows) as f32 + 0.5;
+                let phon = sound.osa(kp.as_bytes(), k, &mut rows) as f32 + 0.5;
                 phon.min(raw as f32)
             };
             if distance > k as f32 + 0.5 {
@@ -326,6 +327,58 @@ fn osa(a: &[u8], b: &[u8], limit: usize, rows: &mut [Vec<usize>; 3]) -> usize {
         std::mem::swap(prev, cur);
     }
     prev[n].min(limit + 1)
+}
+
+/// A string compared with many others: for each byte, the positions where it occurs, as the bits
+/// of a word, for the bit-parallel OSA distance of Hyyrö (2003), one step per byte of the other
+/// string. Strings longer than 64 bytes use the table ([`osa`]).
+struct Pattern<'a> {
+    text: &'a [u8],
+    positions: [u64; 256],
+}
+
+impl<'a> Pattern<'a> {
+    fn new(text: &'a [u8]) -> Pattern<'a> {
+        let mut positions = [0u64; 256];
+        if text.len() <= 64 {
+            for (i, &c) in text.iter().enumerate() {
+                positions[usize::from(c)] |= 1 << i;
+            }
+        }
+        Pattern { text, positions }
+    }
+
+    /// The same value as [`osa`]: the distance to `b`, or `limit + 1` when it is more than `limit`.
+    fn osa(&self, b: &[u8], limit: usize, rows: &mut [Vec<usize>; 3]) -> usize {
+        let a = self.text;
+        if a.len().abs_diff(b.len()) > limit {
+            return limit + 1;
+        }
+        if a.len() > 64 {
+            return osa(a, b, limit, rows);
+        }
+        let Some(last) = a.len().checked_sub(1) else {
+            return b.len().min(limit + 1);
+        };
+        // Bit i of the vertical deltas is row i + 1 of the current column minus row i.
+        let mask = 1u64 << last;
+        let (mut vp, mut vn, mut d0, mut before) = (!0u64, 0u64, 0u64, 0u64);
+        let mut distance = a.len();
+        for &c in b {
+            let eq = self.positions[usize::from(c)];
+            let transposed = ((!d0 & eq) << 1) & before;
+            d0 = ((eq & vp).wrapping_add(vp) ^ vp) | eq | vn | transposed;
+            let hp = vn | !(d0 | vp);
+            let hn = d0 & vp;
+            distance = distance + usize::from(hp & mask != 0) - usize::from(hn & mask != 0);
+            let hp = (hp << 1) | 1;
+            let hn = hn << 1;
+            vp = hn | !(d0 | hp);
+            vn = hp & d0;
+            before = eq;
+        }
+        distance.min(limit + 1)
+    }
 }
 
 /// A rough English/Romance phonetic key: `ph→f`, `th→t`, `ch→k`, `ck→k`, `qu→kw`, `x→ks`,
@@ -440,6 +493,83 @@ mod tests {
             );
         }
         assert_eq!(osa(b"aaaaaaaa", b"bbbbbbbb", 2, &mut rows), 3);
+    }
+
+    /// Every string of up to `len` letters over `alphabet`.
+    fn all_strings(alphabet: &[u8], len: usize) -> Vec<Vec<u8>> {
+        let mut out = vec![Vec::new()];
+        let mut last = vec![Vec::new()];
+        for _ in 0..len {
+            last = last
+                .iter()
+                .flat_map(|s: &Vec<u8>| {
+                    alphabet.iter().map(move |&c| {
+                        let mut t = s.clone();
+                        t.push(c);
+                        t
+                    })
+                })
+                .collect();
+            out.extend(last.iter().cloned());
+        }
+        out
+    }
+
+    #[test]
+    fn bit_parallel_osa_agrees_with_the_table_on_every_short_pair() {
+        let mut rows = Default::default();
+        let strings = all_strings(b"abc", 4);
+        for a in &strings {
+            let p = Pattern::new(a);
+            for b in &strings {
+                for limit in [0, 1, 2, 3, 5] {
+                    assert_eq!(
+                        p.osa(b, limit, &mut rows),
+                        osa(a, b, limit, &mut rows),
+                        "{a:?} {b:?} {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bit_parallel_osa_agrees_with_strsim_on_long_and_random_pairs() {
+        let mut rows = Default::default();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..3000 {
+            let len = next(70) as usize;
+            let a: Vec<u8> = (0..len).map(|_| b"abcde"[next(5) as usize]).collect();
+            let mut b = a.clone();
+            for _ in 0..next(5) {
+                let i = next(b.len() as u64 + 1) as usize;
+                match next(4) {
+                    0 if i < b.len() => b[i] = b"abcdef"[next(6) as usize],
+                    1 if i < b.len() => {
+                        b.remove(i);
+                    }
+                    2 if i + 1 < b.len() => b.swap(i, i + 1),
+                    _ => b.insert(i, b"abcde"[next(5) as usize]),
+                }
+            }
+            let want = strsim::osa_distance(
+                std::str::from_utf8(&a).unwrap(),
+                std::str::from_utf8(&b).unwrap(),
+            );
+            for limit in [1, 3, 80] {
+                assert_eq!(
+                    Pattern::new(&a).osa(&b, limit, &mut rows),
+                    want.min(limit + 1),
+                    "{a:?} {b:?} {limit}"
+                );
+            }
+        }
     }
 
     #[test]
