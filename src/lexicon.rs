@@ -86,7 +86,7 @@ pub struct FuzzyHit {
 #[derive(Debug)]
 pub struct Lexicon {
     names: Vec<Name>,
-    index: HashMap<Box<str>, NameId>,
+    index: HashMap<Box<str>, NameId, foldhash::fast::RandomState>,
     kb_fuzzy: Vec<u8>,
     vocab: VocabIndex<'static>,
     max_words: usize,
@@ -103,7 +103,7 @@ impl Lexicon {
     pub fn build(kb: &Kb, vocab: &Vocabulary) -> Result<Lexicon> {
         let mut lex = Lexicon {
             names: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             kb_fuzzy: Vec::new(),
             vocab: vocab.index(),
             max_words: VOCABULARY_MAX_WORDS,
