@@ -23,10 +23,24 @@ fn bucket(bigram: usize, len: usize) -> usize {
     bigram * LENGTHS + len.min(LENGTHS - 1)
 }
 
-thread_local! {
-    /// Per-thread bigram counts, one per key, kept zeroed between searches.
-    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+/// Per-thread search buffers, kept between searches so that a search allocates only its hits.
+#[derive(Default)]
+struct Scratch {
+    /// Shared-bigram counts, one per key, kept zeroed between searches.
+    counts: Vec<u8>,
+    /// The slots whose count a search raised from zero.
+    touched: Vec<u32>,
+    /// Rows for the table OSA (names over 64 bytes).
+    rows: [Vec<usize>; 3],
 }
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Letter-table entries: the first slot of keys starting with each ASCII byte below 127, and one
+/// past (see [`FuzzyIndex::letter_slots`]).
+const LETTER_STARTS: usize = 128;
 
 fn bigram(a: u8, b: u8) -> Option<usize> {
     let (a, b) = (a.wrapping_sub(b'a') as usize, b.wrapping_sub(b'a') as usize);
@@ -77,6 +91,16 @@ pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize
     w.u32s(&flat);
     let phonetic: Vec<String> = keys.iter().map(|k| phonetic_key(k)).collect();
     w.strings(&phonetic);
+    // The first slot whose key is not below the one-byte string of each ASCII byte.
+    let starts: Vec<u32> = (0..LETTER_STARTS)
+        .map(|c| {
+            let byte = [u8::try_from(c).unwrap_or(u8::MAX)];
+            let letter = std::str::from_utf8(&byte).unwrap_or_default();
+            let slot = keys.partition_point(|k| *k < letter);
+            u32::try_from(slot).unwrap_or(u32::MAX)
+        })
+        .collect();
+    w.u32s(&starts);
     first
 }
 
@@ -88,6 +112,7 @@ pub struct FuzzyIndex<'a> {
     ends: U32s<'a>,
     postings: U32s<'a>,
     phonetic: Strings<'a>,
+    letter_starts: U32s<'a>,
 }
 
 impl<'a> FuzzyIndex<'a> {
@@ -100,6 +125,7 @@ impl<'a> FuzzyIndex<'a> {
             ends: blob.u32s(first + 3),
             postings: blob.u32s(first + 4),
             phonetic: blob.strings(first + 5),
+            letter_starts: blob.u32s(first + 7),
         }
     }
 
@@ -127,7 +153,8 @@ impl<'a> FuzzyIndex<'a> {
         self.values.get(slot)
     }
 
-    /// The slots of a bucket that fall in `slots` (postings are sorted by slot).
+    /// The slots of a bucket that fall in `slots` (postings are sorted by slot): one binary search
+    /// for the first, then a scan that stops at the first slot past the range.
     fn posting(&self, bucket: usize, slots: (usize, usize)) -> impl Iterator<Item = usize> + '_ {
         let start = if bucket == 0 {
             0
@@ -147,12 +174,24 @@ impl<'a> FuzzyIndex<'a> {
             }
             lo
         };
-        let (from, to) = (first_at_least(slots.0), first_at_least(slots.1));
-        self.postings.range(from, to).map(|v| v as usize)
+        self.postings
+            .range(first_at_least(slots.0), end)
+            .map(|v| v as usize)
+            .take_while(move |&v| v < slots.1)
     }
 
-    /// The slot range of keys starting with `letter` (keys are sorted).
+    /// The slot range of keys starting with `letter` (keys are sorted): read from the letter table
+    /// for ASCII letters, else by binary search.
     fn letter_slots(&self, letter: u8) -> (usize, usize) {
+        let l = usize::from(letter);
+        if l + 1 < LETTER_STARTS && self.letter_starts.len() == LETTER_STARTS {
+            let start = |l: usize| self.letter_starts.get(l) as usize;
+            return (start(l), start(l + 1));
+        }
+        self.letter_slots_searched(letter)
+    }
+
+    fn letter_slots_searched(&self, letter: u8) -> (usize, usize) {
         let next = [letter.saturating_add(1)];
         let this = [letter];
         let lo = self
@@ -174,21 +213,35 @@ impl<'a> FuzzyIndex<'a> {
             return Vec::new();
         }
         SCRATCH.with(|scratch| {
-            let mut counts = scratch.borrow_mut();
-            if counts.len() < self.keys.len() {
-                counts.resize(self.keys.len(), 0);
+            let mut scratch = scratch.borrow_mut();
+            if scratch.counts.len() < self.keys.len() {
+                scratch.counts.resize(self.keys.len(), 0);
             }
             // search_with zeroes the counts it touched before returning.
-            self.search_with(query, k, &mut counts)
+            self.search_with(query, k, &mut scratch)
         })
     }
 
-    fn search_with(&self, query: &str, k: usize, counts: &mut [u8]) -> Vec<Hit> {
+    fn search_with(&self, query: &str, k: usize, scratch: &mut Scratch) -> Vec<Hit> {
+        let Scratch {
+            counts,
+            touched,
+            rows,
+        } = scratch;
         let q = query.as_bytes();
         let qp = phonetic_key(query);
+        let (spelling, sound) = (Pattern::new(q), Pattern::new(qp.as_bytes()));
         // A key must share the query's first letter, or its first sound: only the keys starting
         // with such letters are read (keys are sorted, so each letter is one slot range).
-        let mut letters: Vec<u8> = q.first().copied().into_iter().collect();
+        let mut ranges = [(0, 0); 5];
+        let mut n_ranges = 0;
+        let mut add = |letter: u8| {
+            ranges[n_ranges] = self.letter_slots(letter);
+            n_ranges += 1;
+        };
+        if let Some(&first) = q.first() {
+            add(first);
+        }
         if let Some(&p) = qp.as_bytes().first() {
             let sources: &[u8] = match p {
                 b'k' => b"kcqx",
@@ -197,16 +250,16 @@ impl<'a> FuzzyIndex<'a> {
                 b'i' => b"iy",
                 _ => std::slice::from_ref(&p),
             };
-            letters.extend(
-                sources
-                    .iter()
-                    .filter(|l| !q.starts_with(std::slice::from_ref(l))),
-            );
+            for &l in sources {
+                if q.first() != Some(&l) {
+                    add(l);
+                }
+            }
         }
-        let ranges: Vec<(usize, usize)> = letters.iter().map(|&l| self.letter_slots(l)).collect();
+        let ranges = &ranges[..n_ranges];
         let mut seen = [false; BIGRAMS];
         let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
-        let mut touched: Vec<usize> = Vec::new();
+        touched.clear();
         for w in q.windows(2) {
             let Some(b) = bigram(w[0], w[1]) else {
                 continue;
@@ -215,13 +268,13 @@ impl<'a> FuzzyIndex<'a> {
                 continue;
             }
             for len in lengths.clone() {
-                for &range in &ranges {
+                for &range in ranges {
                     for slot in self.posting(bucket(b, len), range) {
                         let Some(c) = counts.get_mut(slot) else {
                             continue;
                         };
                         if *c == 0 {
-                            touched.push(slot);
+                            touched.push(u32::try_from(slot).unwrap_or(u32::MAX));
                         }
                         *c = c.saturating_add(1);
                     }
@@ -229,12 +282,12 @@ impl<'a> FuzzyIndex<'a> {
             }
         }
         let mut hits = Vec::new();
-        let mut rows: [Vec<usize>; 3] = Default::default();
         // The fewest shared bigrams any key of a plausible length needs (q-gram lemma: an edit
         // destroys at most two bigrams, a transposition three; one transposition is allowed for).
         let slack = 2 * k + 1;
         let need_min = q.len().saturating_sub(1).saturating_sub(slack).max(1);
-        for &s in &touched {
+        for &s in touched.iter() {
+            let s = s as usize;
             let shared = usize::from(std::mem::take(&mut counts[s]));
             if shared < need_min {
                 continue;
@@ -254,11 +307,11 @@ impl<'a> FuzzyIndex<'a> {
             if kb.first() != q.first() && kp.as_bytes().first() != qp.as_bytes().first() {
                 continue;
             }
-            let raw = osa(q, kb, k + 1, &mut rows);
+            let raw = spelling.osa(kb, k + 1, rows);
             let distance = if raw <= 1 {
                 raw as f32
             } else {
-                let phon = osa(qp.as_bytes(), kp.as_bytes(), k, &mut rows) as f32 + 0.5;
+                let phon = sound.osa(kp.as_bytes(), k, rows) as f32 + 0.5;
                 phon.min(raw as f32)
             };
             if distance > k as f32 + 0.5 {
@@ -326,6 +379,58 @@ fn osa(a: &[u8], b: &[u8], limit: usize, rows: &mut [Vec<usize>; 3]) -> usize {
         std::mem::swap(prev, cur);
     }
     prev[n].min(limit + 1)
+}
+
+/// A string compared with many others: for each byte, the positions where it occurs, as the bits
+/// of a word, for the bit-parallel OSA distance of Hyyrö (2003), one step per byte of the other
+/// string. Strings longer than 64 bytes use the table ([`osa`]).
+struct Pattern<'a> {
+    text: &'a [u8],
+    positions: [u64; 256],
+}
+
+impl<'a> Pattern<'a> {
+    fn new(text: &'a [u8]) -> Pattern<'a> {
+        let mut positions = [0u64; 256];
+        if text.len() <= 64 {
+            for (i, &c) in text.iter().enumerate() {
+                positions[usize::from(c)] |= 1 << i;
+            }
+        }
+        Pattern { text, positions }
+    }
+
+    /// The same value as [`osa`]: the distance to `b`, or `limit + 1` when it is more than `limit`.
+    fn osa(&self, b: &[u8], limit: usize, rows: &mut [Vec<usize>; 3]) -> usize {
+        let a = self.text;
+        if a.len().abs_diff(b.len()) > limit {
+            return limit + 1;
+        }
+        if a.len() > 64 {
+            return osa(a, b, limit, rows);
+        }
+        let Some(last) = a.len().checked_sub(1) else {
+            return b.len().min(limit + 1);
+        };
+        // Bit i of the vertical deltas is row i + 1 of the current column minus row i.
+        let mask = 1u64 << last;
+        let (mut vp, mut vn, mut d0, mut before) = (!0u64, 0u64, 0u64, 0u64);
+        let mut distance = a.len();
+        for &c in b {
+            let eq = self.positions[usize::from(c)];
+            let transposed = ((!d0 & eq) << 1) & before;
+            d0 = ((eq & vp).wrapping_add(vp) ^ vp) | eq | vn | transposed;
+            let hp = vn | !(d0 | vp);
+            let hn = d0 & vp;
+            distance = distance + usize::from(hp & mask != 0) - usize::from(hn & mask != 0);
+            let hp = (hp << 1) | 1;
+            let hn = hn << 1;
+            vp = hn | !(d0 | hp);
+            vn = hp & d0;
+            before = eq;
+        }
+        distance.min(limit + 1)
+    }
 }
 
 /// A rough English/Romance phonetic key: `ph→f`, `th→t`, `ch→k`, `ck→k`, `qu→kw`, `x→ks`,
@@ -440,6 +545,106 @@ mod tests {
             );
         }
         assert_eq!(osa(b"aaaaaaaa", b"bbbbbbbb", 2, &mut rows), 3);
+    }
+
+    /// Every string of up to `len` letters over `alphabet`.
+    fn all_strings(alphabet: &[u8], len: usize) -> Vec<Vec<u8>> {
+        let mut out = vec![Vec::new()];
+        let mut last = vec![Vec::new()];
+        for _ in 0..len {
+            last = last
+                .iter()
+                .flat_map(|s: &Vec<u8>| {
+                    alphabet.iter().map(move |&c| {
+                        let mut t = s.clone();
+                        t.push(c);
+                        t
+                    })
+                })
+                .collect();
+            out.extend(last.iter().cloned());
+        }
+        out
+    }
+
+    #[test]
+    fn bit_parallel_osa_agrees_with_the_table_on_every_short_pair() {
+        let mut rows = Default::default();
+        let strings = all_strings(b"abc", 4);
+        for a in &strings {
+            let p = Pattern::new(a);
+            for b in &strings {
+                for limit in [0, 1, 2, 3, 5] {
+                    assert_eq!(
+                        p.osa(b, limit, &mut rows),
+                        osa(a, b, limit, &mut rows),
+                        "{a:?} {b:?} {limit}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bit_parallel_osa_agrees_with_strsim_on_long_and_random_pairs() {
+        let mut rows = Default::default();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..3000 {
+            let len = next(70) as usize;
+            let a: Vec<u8> = (0..len).map(|_| b"abcde"[next(5) as usize]).collect();
+            let mut b = a.clone();
+            for _ in 0..next(5) {
+                let i = next(b.len() as u64 + 1) as usize;
+                match next(4) {
+                    0 if i < b.len() => b[i] = b"abcdef"[next(6) as usize],
+                    1 if i < b.len() => {
+                        b.remove(i);
+                    }
+                    2 if i + 1 < b.len() => b.swap(i, i + 1),
+                    _ => b.insert(i, b"abcde"[next(5) as usize]),
+                }
+            }
+            let want = strsim::osa_distance(
+                std::str::from_utf8(&a).unwrap(),
+                std::str::from_utf8(&b).unwrap(),
+            );
+            for limit in [1, 3, 80] {
+                assert_eq!(
+                    Pattern::new(&a).osa(&b, limit, &mut rows),
+                    want.min(limit + 1),
+                    "{a:?} {b:?} {limit}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_letter_table_gives_the_ranges_a_binary_search_gives() {
+        let blob = index(&["", "9lives", "ace", "acid", "b", "zinc", "zz", "\u{7f}x"]);
+        let idx = FuzzyIndex::read(Blob::new(&blob), 0);
+        for letter in 0..=u8::MAX {
+            assert_eq!(
+                idx.letter_slots(letter),
+                idx.letter_slots_searched(letter),
+                "{letter}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_search_repeated_on_the_same_thread_finds_the_same_hits() {
+        let blob = index(&["furosemide", "furosemida", "fluoxetine", "lipitor"]);
+        let idx = FuzzyIndex::read(Blob::new(&blob), 0);
+        let first = idx.search("furosimide");
+        assert_eq!(first.len(), 2);
+        assert_eq!(idx.search("liptor").len(), 1);
+        assert_eq!(idx.search("furosimide"), first);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! other substance — plus exact, compact, prefix and fuzzy lookups over both.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use anyhow::Result;
 
@@ -20,6 +21,13 @@ pub type SubstanceId = u32;
 
 /// The longest vocabulary name, in words (the vocabulary build keeps names of six words or fewer).
 const VOCABULARY_MAX_WORDS: usize = 6;
+
+/// How many fuzzy searches are remembered; the memo is emptied when it fills, so that memory stays
+/// bounded whatever the input.
+const FUZZY_MEMO_CAPACITY: usize = 16 * 1024;
+
+/// Fuzzy search results by query key (a misspelling recurs with other strengths and forms).
+type FuzzyMemo = HashMap<Box<str>, Vec<FuzzyHit>, foldhash::fast::RandomState>;
 
 /// Where a name comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,10 +86,12 @@ pub struct FuzzyHit {
 #[derive(Debug)]
 pub struct Lexicon {
     names: Vec<Name>,
-    index: HashMap<Box<str>, NameId>,
+    index: HashMap<Box<str>, NameId, foldhash::fast::RandomState>,
     kb_fuzzy: Vec<u8>,
     vocab: VocabIndex<'static>,
     max_words: usize,
+    /// Shared by the worker threads; a search is run outside the lock.
+    fuzzy_memo: Mutex<FuzzyMemo>,
 }
 
 impl Lexicon {
@@ -93,10 +103,11 @@ impl Lexicon {
     pub fn build(kb: &Kb, vocab: &Vocabulary) -> Result<Lexicon> {
         let mut lex = Lexicon {
             names: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             kb_fuzzy: Vec::new(),
             vocab: vocab.index(),
             max_words: VOCABULARY_MAX_WORDS,
+            fuzzy_memo: Mutex::new(FuzzyMemo::default()),
         };
         for (id, d) in kb.drugs.iter().enumerate() {
             lex.insert(
@@ -249,9 +260,31 @@ impl Lexicon {
     }
 
     /// Approximate matches of a compact query over every name, best first. Vocabulary names that
-    /// a knowledge-base name shadows are left out.
+    /// a knowledge-base name shadows are left out. Results are remembered per query.
     #[must_use]
     pub fn fuzzy_search(&self, query: &str) -> Vec<FuzzyHit> {
+        let cached = self.fuzzy_memo().get(query).cloned();
+        if let Some(hits) = cached {
+            return hits;
+        }
+        let hits = self.fuzzy_search_uncached(query);
+        let mut memo = self.fuzzy_memo();
+        if memo.len() >= FUZZY_MEMO_CAPACITY {
+            memo.clear();
+        }
+        memo.insert(query.into(), hits.clone());
+        hits
+    }
+
+    fn fuzzy_memo(&self) -> std::sync::MutexGuard<'_, FuzzyMemo> {
+        // A poisoned lock only means another thread panicked while holding it; the map inside
+        // is whole (a lookup or one insert), so it is used as it is.
+        self.fuzzy_memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
         let kb = FuzzyIndex::read(Blob::new(&self.kb_fuzzy), 0);
         let mut hits: Vec<FuzzyHit> = kb
             .search(query)
@@ -348,6 +381,41 @@ mod tests {
         assert_eq!(
             l.name(id).meaning,
             Meaning::Targets(vec![kb.drug_id("hydrochlorothiazide").unwrap()])
+        );
+    }
+
+    #[test]
+    fn memoized_search_returns_the_same_hits_as_a_fresh_search() {
+        let l = lex();
+        for q in [
+            "furosimide",
+            "hidroclorotiazida",
+            "liptor",
+            "xqzzyqq",
+            "lasx",
+        ] {
+            let fresh = l.fuzzy_search_uncached(q);
+            assert_eq!(l.fuzzy_search(q), fresh, "{q}: first call");
+            assert_eq!(l.fuzzy_search(q), fresh, "{q}: remembered");
+        }
+    }
+
+    #[test]
+    fn the_fuzzy_memo_stays_bounded() {
+        let l = lex();
+        // Four-letter queries are distinct and cheap (they must match exactly).
+        for i in 0..FUZZY_MEMO_CAPACITY + 10 {
+            let q: String = [i / 17_576, i / 676, i / 26, i]
+                .iter()
+                .map(|d| char::from(b'a' + (d % 26) as u8))
+                .collect();
+            let _ = l.fuzzy_search(&q);
+        }
+        let len = l.fuzzy_memo().len();
+        assert!(len <= FUZZY_MEMO_CAPACITY, "{len} entries");
+        assert_eq!(
+            l.fuzzy_search("furosimide"),
+            l.fuzzy_search_uncached("furosimide")
         );
     }
 
