@@ -3,6 +3,7 @@
 //! distinct entry is resolved once (bounded caches), and memory is bounded by the chunks in flight.
 
 use std::collections::BTreeMap;
+use std::hash::BuildHasher as _;
 use std::io::{IsTerminal, Write};
 use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -90,8 +91,51 @@ impl Chunk {
     }
 }
 
-/// Distinct entry texts already resolved, with their encodings.
-type Cache = hashbrown::HashMap<String, Arc<Encoded>, foldhash::fast::RandomState>;
+/// Distinct entries already resolved, found by their input text (which each encoding holds, so
+/// a hit reads the table slot and the encoding, nothing else).
+#[derive(Default)]
+struct Cache {
+    table: hashbrown::HashTable<Arc<Encoded>>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl Cache {
+    fn hash(&self, text: &str) -> u64 {
+        self.hasher.hash_one(text)
+    }
+
+    fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    fn clear(&mut self) {
+        self.table.clear();
+    }
+
+    fn get(&self, hash: u64, text: &str) -> Option<&Arc<Encoded>> {
+        self.table.find(hash, |e| e.input() == text)
+    }
+
+    /// The entry for `text`, inserted with `make` when missing.
+    fn get_or_insert_with(
+        &mut self,
+        hash: u64,
+        text: &str,
+        make: impl FnOnce() -> Arc<Encoded>,
+    ) -> &Arc<Encoded> {
+        let hasher = &self.hasher;
+        self.table
+            .entry(hash, |e| e.input() == text, |e| hasher.hash_one(e.input()))
+            .or_insert_with(make)
+            .into_mut()
+    }
+
+    fn insert(&mut self, hash: u64, enc: Arc<Encoded>) {
+        let hasher = &self.hasher;
+        self.table
+            .insert_unique(hash, enc, |e| hasher.hash_one(e.input()));
+    }
+}
 
 /// Screens every record of every source.
 ///
@@ -357,7 +401,6 @@ impl<'c> Worker<'c> {
         self.patient.0.clear();
         self.patient.1.clear();
         self.records.field(&mut self.patient.1, "");
-        let kb = &self.ctx.kb;
         for item in &chunk.items {
             let input = chunk.input(item);
             let error;
@@ -367,19 +410,17 @@ impl<'c> Worker<'c> {
                     &error
                 }
                 None => {
-                    if self.local.len() >= self.cap && !self.local.contains_key(input) {
+                    let hash = self.local.hash(input);
+                    if self.local.len() >= self.cap && self.local.get(hash, input).is_none() {
                         self.local.clear();
                     }
                     let (ctx, format, shared, cap) = (self.ctx, self.format, self.shared, self.cap);
-                    self.local
-                        .entry_ref(input)
-                        .or_insert_with(|| resolve_shared(ctx, format, shared, cap, input))
+                    self.local.get_or_insert_with(hash, input, || {
+                        resolve_shared(ctx, format, shared, cap, input)
+                    })
                 }
             };
-            chunk.counts.entries += 1;
-            for f in enc.findings() {
-                chunk.counts.count(kb, f);
-            }
+            chunk.counts.add_entry(enc);
             if self.encode {
                 let patient = chunk.patient(item);
                 if self.patient.0 != patient {
@@ -409,7 +450,8 @@ fn resolve_shared(
         return Arc::new(ctx.screen_entry(format, text));
     };
     let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(enc) = lock().get(text) {
+    let hash = lock().hash(text);
+    if let Some(enc) = lock().get(hash, text) {
         return Arc::clone(enc);
     }
     // Resolved outside the lock: two workers meeting the same new entry at once may both
@@ -419,7 +461,7 @@ fn resolve_shared(
     if cache.len() >= cap {
         cache.clear();
     }
-    cache.insert(text.into(), Arc::clone(&enc));
+    cache.insert(hash, Arc::clone(&enc));
     enc
 }
 

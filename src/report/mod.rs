@@ -59,13 +59,35 @@ pub struct Entry<'a> {
     pub input: &'a str,
 }
 
-/// A screened entry, encoded for one format; cheap to write many times.
+/// A screened entry, encoded for one format; cheap to write many times. What writing a record
+/// needs sits in one allocation (the input, its encoded field, the encoded heads), so that an entry
+/// met again costs few cache misses.
 #[derive(Clone, Debug)]
 pub struct Encoded {
+    /// The input, then its encoded field, then the heads of the findings, back to back.
+    text: Box<str>,
+    input_len: u32,
+    field_end: u32,
+    /// Per finding: where its head ends in `text` and which tail follows it; the first finding
+    /// inline (most entries have one), the others after it.
+    first: Part,
+    rest: Vec<Part>,
+    counts: Counts,
     findings: Vec<Finding>,
-    heads: Vec<Vec<u8>>,
-    input: Box<str>,
-    input_field: Vec<u8>,
+}
+
+/// One finding's record: the end of its head in [`Encoded::text`] and its tail's index.
+#[derive(Clone, Copy, Debug, Default)]
+struct Part {
+    head_end: u32,
+    tail: u32,
+}
+
+/// An entry's findings counted by status (in [`Status`] order), and their highest level.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    by_status: [u16; 6],
+    highest: Option<Level>,
 }
 
 impl Encoded {
@@ -73,6 +95,34 @@ impl Encoded {
     #[must_use]
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    /// The input text the entry was screened from.
+    #[must_use]
+    pub fn input(&self) -> &str {
+        self.text.get(..self.input_len as usize).unwrap_or_default()
+    }
+
+    fn input_field(&self) -> &[u8] {
+        self.text
+            .as_bytes()
+            .get(self.input_len as usize..self.field_end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Each finding's encoded head and tail index.
+    fn parts(&self) -> impl Iterator<Item = (&[u8], usize)> {
+        let mut start = self.field_end as usize;
+        let bytes = self.text.as_bytes();
+        std::iter::once(&self.first)
+            .chain(&self.rest)
+            .take(self.findings.len())
+            .map(move |p| {
+                let end = p.head_end as usize;
+                let head = bytes.get(start..end).unwrap_or_default();
+                start = end;
+                (head, p.tail as usize)
+            })
     }
 }
 
@@ -98,21 +148,18 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Counts one finding.
-    pub fn count(&mut self, kb: &Kb, f: &Finding) {
-        match f.status {
-            Status::Warning => self.warnings += 1,
-            Status::Flagged => self.flagged += 1,
-            Status::Review => self.review += 1,
-            Status::Clear => self.clear += 1,
-            Status::Unrecognized => self.unrecognized += 1,
-            Status::Error => self.errors += 1,
-        }
-        if matches!(f.status, Status::Warning | Status::Flagged)
-            && let Some(d) = f.drug
-        {
-            self.highest = self.highest.max(Some(kb.drugs[d].level));
-        }
+    /// Counts one entry with all its findings.
+    pub fn add_entry(&mut self, enc: &Encoded) {
+        let c = &enc.counts;
+        let [warnings, flagged, review, clear, unrecognized, errors] = c.by_status.map(u64::from);
+        self.entries += 1;
+        self.warnings += warnings;
+        self.flagged += flagged;
+        self.review += review;
+        self.clear += clear;
+        self.unrecognized += unrecognized;
+        self.errors += errors;
+        self.highest = self.highest.max(c.highest);
     }
 
     /// Adds the counts of another part of the same output.
@@ -164,18 +211,41 @@ fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
 /// Encodes findings for one format; pure, so it can run on worker threads.
 #[must_use]
 pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> Encoded {
-    let heads = findings
-        .iter()
-        .map(|f| match format {
-            Format::Csv => csv::head(kb, f),
-            Format::Jsonl | Format::Json => json::head(kb, f),
-            Format::Table => Vec::new(),
-        })
-        .collect();
-    let mut input_field = Vec::new();
-    field(format, &mut input_field, input);
-    // Once encoded, a record needs only status, drug and ingredient (for counts and summaries):
-    // dropping the rest keeps a cache of many distinct entries small.
+    let mut bytes = Vec::with_capacity(input.len() * 2 + 160 * findings.len());
+    bytes.extend_from_slice(input.as_bytes());
+    field(format, &mut bytes, input);
+    let field_end = offset(bytes.len());
+    let none = kb.drugs.len();
+    let mut parts = Vec::with_capacity(findings.len());
+    let mut counts = Counts::default();
+    for f in &findings {
+        match format {
+            Format::Csv => bytes.extend_from_slice(&csv::head(kb, f)),
+            Format::Jsonl | Format::Json => bytes.extend_from_slice(&json::head(kb, f)),
+            Format::Table => {}
+        }
+        let tail = f
+            .drug
+            .filter(|&d| f.status != Status::Clear && d < none)
+            .unwrap_or(none);
+        parts.push(Part {
+            head_end: offset(bytes.len()),
+            tail: offset(tail),
+        });
+        let n = &mut counts.by_status[f.status as usize];
+        *n = n.saturating_add(1);
+        if matches!(f.status, Status::Warning | Status::Flagged)
+            && let Some(d) = f.drug
+        {
+            counts.highest = counts.highest.max(kb.drugs.get(d).map(|d| d.level));
+        }
+    }
+    // Every part is UTF-8: the input, and fields encoded from strings with ASCII added.
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        .into_boxed_str();
+    // Once encoded, a record needs only status, drug and ingredient (for summaries): dropping
+    // the rest keeps a cache of many distinct entries small.
     let findings = if format == Format::Table {
         findings
     } else {
@@ -189,12 +259,21 @@ pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> E
             })
             .collect()
     };
+    let mut parts = parts.into_iter();
     Encoded {
+        text,
+        input_len: offset(input.len()),
+        field_end,
+        first: parts.next().unwrap_or_default(),
+        rest: parts.collect(),
+        counts,
         findings,
-        heads,
-        input: input.into(),
-        input_field,
     }
+}
+
+/// A length as stored in an [`Encoded`] (entries are at most a few kilobytes).
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Appends a number in decimal (without going through `fmt`, on the hot path).
@@ -257,7 +336,7 @@ impl RecordEncoder {
         enc: &Encoded,
         started: &mut bool,
     ) {
-        self.append_with_input(out, patient, row, &enc.input_field, enc, started);
+        self.append_with_input(out, patient, row, enc.input_field(), enc, started);
     }
 
     fn append_with_input(
@@ -269,8 +348,7 @@ impl RecordEncoder {
         enc: &Encoded,
         started: &mut bool,
     ) {
-        let none = self.tails.len() - 1;
-        for (f, head) in enc.findings.iter().zip(&enc.heads) {
+        for (head, tail) in enc.parts() {
             match self.format {
                 Format::Csv => csv::prefix(out, patient, row, input),
                 Format::Jsonl => json::prefix(out, patient, row, input),
@@ -282,11 +360,9 @@ impl RecordEncoder {
             }
             *started = true;
             out.extend_from_slice(head);
-            let tail = f
-                .drug
-                .filter(|&d| f.status != Status::Clear && d < none)
-                .unwrap_or(none);
-            out.extend_from_slice(&self.tails[tail]);
+            if let Some(tail) = self.tails.get(tail) {
+                out.extend_from_slice(tail);
+            }
             if self.format == Format::Jsonl {
                 out.push(b'\n');
             }
@@ -355,10 +431,7 @@ impl<'k, W: Write> Writer<'k, W> {
     /// # Errors
     /// On a write error (a broken pipe included).
     pub fn write(&mut self, entry: Entry<'_>, enc: &Encoded) -> io::Result<()> {
-        self.summary.entries += 1;
-        for f in &enc.findings {
-            self.summary.count(self.kb, f);
-        }
+        self.summary.add_entry(enc);
         if self.format == Format::Table {
             self.table.push(self.kb, entry, &enc.findings);
             return Ok(());
@@ -371,8 +444,8 @@ impl<'k, W: Write> Writer<'k, W> {
             field(self.format, &mut self.patient.1, entry.patient);
         }
         let mut input = Vec::new();
-        let input_field = if *enc.input == *entry.input {
-            &enc.input_field
+        let input_field = if enc.input() == entry.input {
+            enc.input_field()
         } else {
             field(self.format, &mut input, entry.input);
             &input
@@ -465,4 +538,77 @@ fn class_level(kb: &Kb, f: &Finding) -> (String, &'static str) {
 /// The score as shown: two decimals, empty without one.
 fn score_text(f: &Finding) -> String {
     f.score.map(|s| format!("{s:.2}")).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+    use crate::matcher::resolve;
+    use crate::screen::screen;
+    use crate::vocab::Vocabulary;
+
+    fn encoded(format: Format, text: &str) -> (Kb, Encoded) {
+        let kb = Kb::builtin().unwrap();
+        let lex = Lexicon::build(&kb, &Vocabulary::builtin()).unwrap();
+        let findings = screen(&kb, &lex, &resolve(&lex, text));
+        let enc = encode(format, &kb, text, findings);
+        (kb, enc)
+    }
+
+    #[test]
+    fn an_entry_counts_the_same_as_its_findings_counted_one_by_one() {
+        for text in [
+            "losartan/hctz 100-25",
+            "lipitor",
+            "quinine 324 mg",
+            "xyzzy",
+            "metformin",
+        ] {
+            let (kb, enc) = encoded(Format::Csv, text);
+            let mut by_entry = Summary::default();
+            by_entry.add_entry(&enc);
+            let mut by_finding = Summary {
+                entries: 1,
+                ..Summary::default()
+            };
+            for f in enc.findings() {
+                match f.status {
+                    Status::Warning => by_finding.warnings += 1,
+                    Status::Flagged => by_finding.flagged += 1,
+                    Status::Review => by_finding.review += 1,
+                    Status::Clear => by_finding.clear += 1,
+                    Status::Unrecognized => by_finding.unrecognized += 1,
+                    Status::Error => by_finding.errors += 1,
+                }
+                if matches!(f.status, Status::Warning | Status::Flagged) {
+                    let level = f.drug.map(|d| kb.drugs[d].level);
+                    by_finding.highest = by_finding.highest.max(level);
+                }
+            }
+            assert_eq!(by_entry, by_finding, "{text}");
+        }
+    }
+
+    #[test]
+    fn an_encoded_entry_keeps_its_input_and_one_head_per_finding() {
+        let (kb, enc) = encoded(Format::Csv, "losartan/hctz 100-25");
+        assert_eq!(enc.input(), "losartan/hctz 100-25");
+        assert_eq!(enc.input_field(), b"losartan/hctz 100-25");
+        let parts: Vec<(&[u8], usize)> = enc.parts().collect();
+        assert_eq!(parts.len(), enc.findings().len());
+        assert!(
+            parts.len() >= 2,
+            "a combination has a finding per ingredient"
+        );
+        for ((head, tail), f) in parts.iter().zip(enc.findings()) {
+            let head = std::str::from_utf8(head).unwrap();
+            assert!(head.starts_with(f.status.as_str()), "{head}");
+            let expected = f
+                .drug
+                .filter(|_| f.status != Status::Clear)
+                .unwrap_or(kb.drugs.len());
+            assert_eq!(*tail, expected);
+        }
+    }
 }
