@@ -22,6 +22,10 @@ use crate::screen::Status;
 /// Records per chunk: the unit of work handed to a worker and written at once.
 const CHUNK: usize = 4096;
 
+/// Entries a worker keeps for itself when it shares a cache with others: the frequent ones, met
+/// without locking (a real list repeats a few thousand strings).
+const LOCAL_CACHE: usize = 8192;
+
 /// Options of `batch`.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -35,7 +39,8 @@ pub struct Options {
     pub jobs: usize,
     /// Show a progress bar on stderr when it is a terminal.
     pub progress: bool,
-    /// Distinct entries kept in the cache shared by the workers (and in each worker's own).
+    /// Distinct entries kept in the cache shared by the workers; each worker also keeps up to
+    /// [`LOCAL_CACHE`] of its own.
     pub cache_size: usize,
 }
 
@@ -201,7 +206,7 @@ fn pipeline(
 ) -> Result<()> {
     let jobs = opts.jobs;
     let in_flight = 2 * jobs + 2;
-    let shared = Mutex::new(Cache::default());
+    let shared = Mutex::new(Shared::new(opts.cache_size));
     let (free_tx, free_rx) = sync_channel::<Chunk>(in_flight);
     let (work_tx, work_rx) = sync_channel::<Chunk>(in_flight);
     let (done_tx, done_rx) = sync_channel::<Chunk>(in_flight);
@@ -368,7 +373,7 @@ struct Worker<'c> {
     encode: bool,
     cap: usize,
     local: Cache,
-    shared: Option<&'c Mutex<Cache>>,
+    shared: Option<&'c Mutex<Shared>>,
     patient: (String, Vec<u8>),
 }
 
@@ -378,14 +383,20 @@ impl<'c> Worker<'c> {
         records: &'c RecordEncoder,
         encode: bool,
         cap: usize,
-        shared: Option<&'c Mutex<Cache>>,
+        shared: Option<&'c Mutex<Shared>>,
     ) -> Worker<'c> {
         Worker {
             ctx,
             format: ctx.format.unwrap_or(Format::Csv),
             records,
             encode,
-            cap: cap.max(CHUNK),
+            // Alone, a worker's cache is the only one; beside others, it keeps the frequent
+            // entries and the shared cache holds the rest.
+            cap: if shared.is_some() {
+                LOCAL_CACHE
+            } else {
+                cap.max(CHUNK)
+            },
             local: Cache::default(),
             shared,
             patient: (String::new(), Vec::new()),
@@ -414,9 +425,9 @@ impl<'c> Worker<'c> {
                     if self.local.len() >= self.cap && self.local.get(hash, input).is_none() {
                         self.local.clear();
                     }
-                    let (ctx, format, shared, cap) = (self.ctx, self.format, self.shared, self.cap);
+                    let (ctx, format, shared) = (self.ctx, self.format, self.shared);
                     self.local.get_or_insert_with(hash, input, || {
-                        resolve_shared(ctx, format, shared, cap, input)
+                        resolve_shared(ctx, format, shared, input)
                     })
                 }
             };
@@ -442,27 +453,61 @@ impl<'c> Worker<'c> {
 fn resolve_shared(
     ctx: &Context,
     format: Format,
-    shared: Option<&Mutex<Cache>>,
-    cap: usize,
+    shared: Option<&Mutex<Shared>>,
     text: &str,
 ) -> Arc<Encoded> {
     let Some(shared) = shared else {
         return Arc::new(ctx.screen_entry(format, text));
     };
     let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
-    let hash = lock().hash(text);
-    if let Some(enc) = lock().get(hash, text) {
-        return Arc::clone(enc);
+    if let Some(enc) = lock().get(text) {
+        return enc;
     }
     // Resolved outside the lock: two workers meeting the same new entry at once may both
     // resolve it, with the same result.
     let enc = Arc::new(ctx.screen_entry(format, text));
-    let mut cache = lock();
-    if cache.len() >= cap {
-        cache.clear();
-    }
-    cache.insert(hash, Arc::clone(&enc));
+    lock().insert(Arc::clone(&enc));
     enc
+}
+
+/// The cache the workers share, in two generations of at most half the size each: when the
+/// newer fills up it becomes the older and the older is dropped, and an entry found in the older
+/// moves to the newer — frequent entries stay, however many rare ones pass through.
+struct Shared {
+    newer: Cache,
+    older: Cache,
+    half: usize,
+}
+
+impl Shared {
+    fn new(cap: usize) -> Shared {
+        Shared {
+            newer: Cache::default(),
+            older: Cache::default(),
+            half: (cap / 2).max(1),
+        }
+    }
+
+    fn get(&mut self, text: &str) -> Option<Arc<Encoded>> {
+        let hash = self.newer.hash(text);
+        if let Some(enc) = self.newer.get(hash, text) {
+            return Some(Arc::clone(enc));
+        }
+        let enc = Arc::clone(self.older.get(self.older.hash(text), text)?);
+        self.insert(Arc::clone(&enc));
+        Some(enc)
+    }
+
+    fn insert(&mut self, enc: Arc<Encoded>) {
+        let hash = self.newer.hash(enc.input());
+        if self.newer.get(hash, enc.input()).is_some() {
+            return;
+        }
+        if self.newer.len() >= self.half {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(self.newer.hash(enc.input()), enc);
+    }
 }
 
 /// Where the records go: per finding, or per patient.
@@ -538,8 +583,8 @@ fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, 
     p.entries += 1;
     summary.entries += 1;
     let mut highest: Option<Level> = Level::parse(&p.highest_level);
-    for f in enc.findings() {
-        match f.status {
+    for (status, drug) in enc.outcomes() {
+        match status {
             Status::Flagged => {
                 p.flagged += 1;
                 summary.flagged += 1;
@@ -563,8 +608,8 @@ fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, 
             }
             Status::Clear => summary.clear += 1,
         }
-        if matches!(f.status, Status::Flagged | Status::Warning)
-            && let Some(d) = f.drug
+        if matches!(status, Status::Flagged | Status::Warning)
+            && let Some(d) = drug
         {
             let level = ctx.kb.drugs[d].level;
             highest = highest.max(Some(level));
@@ -642,4 +687,60 @@ fn progress_bar(name: &str) -> ProgressBar {
     bar.set_style(style);
     bar.set_prefix(name.to_owned());
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kb::Kb;
+    use crate::screen::Finding;
+
+    fn entry(kb: &Kb, text: &str) -> Arc<Encoded> {
+        let findings = vec![Finding::error("test".into())];
+        Arc::new(crate::report::encode(Format::Csv, kb, text, findings))
+    }
+
+    #[test]
+    fn the_shared_cache_never_holds_more_than_its_size() {
+        let kb = Kb::builtin().unwrap();
+        let mut shared = Shared::new(100);
+        for i in 0..1000 {
+            shared.insert(entry(&kb, &format!("entry {i}")));
+            assert!(shared.newer.len() + shared.older.len() <= 100);
+        }
+        assert!(shared.get("entry 999").is_some());
+        assert!(shared.get("entry 0").is_none());
+    }
+
+    #[test]
+    fn a_frequent_entry_stays_in_the_shared_cache_while_rare_ones_pass_through() {
+        let kb = Kb::builtin().unwrap();
+        let mut shared = Shared::new(100);
+        shared.insert(entry(&kb, "lipitor"));
+        for i in 0..10_000 {
+            shared.insert(entry(&kb, &format!("rare {i}")));
+            if i % 40 == 0 {
+                assert!(
+                    shared.get("lipitor").is_some(),
+                    "lost after {i} rare entries"
+                );
+            }
+        }
+        assert_eq!(
+            shared
+                .get("lipitor")
+                .map(|e| e.input().to_owned())
+                .as_deref(),
+            Some("lipitor")
+        );
+    }
+
+    #[test]
+    fn an_entry_already_cached_is_not_added_twice() {
+        let kb = Kb::builtin().unwrap();
+        let mut shared = Shared::new(100);
+        shared.insert(entry(&kb, "lipitor"));
+        shared.insert(entry(&kb, "lipitor"));
+        assert_eq!(shared.newer.len() + shared.older.len(), 1);
+    }
 }

@@ -61,26 +61,29 @@ pub struct Entry<'a> {
 
 /// A screened entry, encoded for one format; cheap to write many times. What writing a record
 /// needs sits in one allocation (the input, its encoded field, the encoded heads), so that an entry
-/// met again costs few cache misses.
+/// met again costs few cache misses; full findings are kept for the table only.
 #[derive(Clone, Debug)]
 pub struct Encoded {
     /// The input, then its encoded field, then the heads of the findings, back to back.
     text: Box<str>,
     input_len: u32,
     field_end: u32,
-    /// Per finding: where its head ends in `text` and which tail follows it; the first finding
-    /// inline (most entries have one), the others after it.
+    /// One part per finding: the first inline (most entries have one), the others after it.
+    count: u32,
     first: Part,
     rest: Vec<Part>,
     counts: Counts,
-    findings: Vec<Finding>,
+    /// The findings themselves, for the table format (empty otherwise).
+    table: Vec<Finding>,
 }
 
-/// One finding's record: the end of its head in [`Encoded::text`] and its tail's index.
-#[derive(Clone, Copy, Debug, Default)]
+/// One finding: its status and drug, the end of its head in [`Encoded::text`], its tail's index.
+#[derive(Clone, Copy, Debug)]
 struct Part {
     head_end: u32,
     tail: u32,
+    drug: Option<DrugId>,
+    status: Status,
 }
 
 /// An entry's findings counted by status (in [`Status`] order), and their highest level.
@@ -91,10 +94,15 @@ struct Counts {
 }
 
 impl Encoded {
-    /// The findings behind the encoding.
+    /// The full findings, kept when encoding for the table format (empty for the others).
     #[must_use]
-    pub fn findings(&self) -> &[Finding] {
-        &self.findings
+    pub fn table_findings(&self) -> &[Finding] {
+        &self.table
+    }
+
+    /// Each finding's status and drug, in order.
+    pub fn outcomes(&self) -> impl Iterator<Item = (Status, Option<DrugId>)> + '_ {
+        self.all_parts().map(|p| (p.status, p.drug))
     }
 
     /// The input text the entry was screened from.
@@ -110,19 +118,22 @@ impl Encoded {
             .unwrap_or_default()
     }
 
+    fn all_parts(&self) -> impl Iterator<Item = &Part> {
+        std::iter::once(&self.first)
+            .chain(&self.rest)
+            .take(self.count as usize)
+    }
+
     /// Each finding's encoded head and tail index.
     fn parts(&self) -> impl Iterator<Item = (&[u8], usize)> {
         let mut start = self.field_end as usize;
         let bytes = self.text.as_bytes();
-        std::iter::once(&self.first)
-            .chain(&self.rest)
-            .take(self.findings.len())
-            .map(move |p| {
-                let end = p.head_end as usize;
-                let head = bytes.get(start..end).unwrap_or_default();
-                start = end;
-                (head, p.tail as usize)
-            })
+        self.all_parts().map(move |p| {
+            let end = p.head_end as usize;
+            let head = bytes.get(start..end).unwrap_or_default();
+            start = end;
+            (head, p.tail as usize)
+        })
     }
 }
 
@@ -231,6 +242,8 @@ pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> E
         parts.push(Part {
             head_end: offset(bytes.len()),
             tail: offset(tail),
+            drug: f.drug,
+            status: f.status,
         });
         let n = &mut counts.by_status[f.status as usize];
         *n = n.saturating_add(1);
@@ -244,30 +257,28 @@ pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> E
     let text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
         .into_boxed_str();
-    // Once encoded, a record needs only status, drug and ingredient (for summaries): dropping
-    // the rest keeps a cache of many distinct entries small.
-    let findings = if format == Format::Table {
-        findings
-    } else {
-        findings
-            .into_iter()
-            .map(|f| Finding {
-                status: f.status,
-                drug: f.drug,
-                ingredient: f.ingredient,
-                ..Finding::error(String::new())
-            })
-            .collect()
-    };
-    let mut parts = parts.into_iter();
+    let count = offset(parts.len());
+    let first = parts.first().copied().unwrap_or(Part {
+        head_end: field_end,
+        tail: offset(none),
+        drug: None,
+        status: Status::Error,
+    });
+    // An exact-size copy: most entries have one finding and then no second allocation at all.
+    let rest = parts.get(1..).map(<[Part]>::to_vec).unwrap_or_default();
     Encoded {
         text,
         input_len: offset(input.len()),
         field_end,
-        first: parts.next().unwrap_or_default(),
-        rest: parts.collect(),
+        count,
+        first,
+        rest,
         counts,
-        findings,
+        table: if format == Format::Table {
+            findings
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -433,7 +444,7 @@ impl<'k, W: Write> Writer<'k, W> {
     pub fn write(&mut self, entry: Entry<'_>, enc: &Encoded) -> io::Result<()> {
         self.summary.add_entry(enc);
         if self.format == Format::Table {
-            self.table.push(self.kb, entry, &enc.findings);
+            self.table.push(self.kb, entry, &enc.table);
             return Ok(());
         }
         self.header()?;
@@ -572,8 +583,8 @@ mod tests {
                 entries: 1,
                 ..Summary::default()
             };
-            for f in enc.findings() {
-                match f.status {
+            for (status, drug) in enc.outcomes() {
+                match status {
                     Status::Warning => by_finding.warnings += 1,
                     Status::Flagged => by_finding.flagged += 1,
                     Status::Review => by_finding.review += 1,
@@ -581,8 +592,8 @@ mod tests {
                     Status::Unrecognized => by_finding.unrecognized += 1,
                     Status::Error => by_finding.errors += 1,
                 }
-                if matches!(f.status, Status::Warning | Status::Flagged) {
-                    let level = f.drug.map(|d| kb.drugs[d].level);
+                if matches!(status, Status::Warning | Status::Flagged) {
+                    let level = drug.map(|d| kb.drugs[d].level);
                     by_finding.highest = by_finding.highest.max(level);
                 }
             }
@@ -593,15 +604,18 @@ mod tests {
     #[test]
     fn an_encoded_entry_keeps_its_input_and_one_head_per_finding() {
         let (kb, enc) = encoded(Format::Csv, "losartan/hctz 100-25");
+        let (_, table) = encoded(Format::Table, "losartan/hctz 100-25");
+        assert!(enc.table_findings().is_empty());
         assert_eq!(enc.input(), "losartan/hctz 100-25");
         assert_eq!(enc.input_field(), b"losartan/hctz 100-25");
         let parts: Vec<(&[u8], usize)> = enc.parts().collect();
-        assert_eq!(parts.len(), enc.findings().len());
+        assert_eq!(parts.len(), table.table_findings().len());
+        assert_eq!(enc.outcomes().count(), parts.len());
         assert!(
             parts.len() >= 2,
             "a combination has a finding per ingredient"
         );
-        for ((head, tail), f) in parts.iter().zip(enc.findings()) {
+        for ((head, tail), f) in parts.iter().zip(table.table_findings()) {
             let head = std::str::from_utf8(head).unwrap();
             assert!(head.starts_with(f.status.as_str()), "{head}");
             let expected = f
