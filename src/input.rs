@@ -480,6 +480,12 @@ impl BatchReader {
 }
 
 fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
+    // Most fields start and end with a visible ASCII character: nothing to trim, no need to
+    // decode characters at both ends.
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if visible(s.as_bytes().first()) && visible(s.as_bytes().last()) {
+        return s;
+    }
     match s {
         Cow::Borrowed(b) => Cow::Borrowed(b.trim()),
         Cow::Owned(o) if o.trim().len() == o.len() => Cow::Owned(o),
@@ -515,6 +521,22 @@ mod tests {
             find_column(&h, Some("medication name"), MED_COLUMNS),
             Some(1)
         );
+    }
+
+    #[test]
+    fn fields_are_trimmed_of_ascii_and_unicode_spaces_alike() {
+        for (raw, trimmed) in [
+            ("lipitor", "lipitor"),
+            ("  lipitor 20 mg\t", "lipitor 20 mg"),
+            ("\u{a0}lipitor\u{a0}", "lipitor"),
+            ("\u{2003}x", "x"),
+            ("é", "é"),
+            ("", ""),
+            (" ", ""),
+        ] {
+            assert_eq!(trim_cow(Cow::Borrowed(raw)), trimmed, "{raw:?}");
+            assert_eq!(trim_cow(Cow::Owned(raw.to_owned())), trimmed, "{raw:?}");
+        }
     }
 
     #[test]

@@ -288,18 +288,8 @@ fn offset(n: usize) -> u32 {
 }
 
 /// Appends a number in decimal (without going through `fmt`, on the hot path).
-fn push_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+fn push_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
 /// Appends one text field encoded for the format.
@@ -359,15 +349,22 @@ impl RecordEncoder {
         enc: &Encoded,
         started: &mut bool,
     ) {
+        // The `patient, row, input` prefix is encoded once and copied for further findings.
+        let mut prefix: Option<std::ops::Range<usize>> = None;
         for (head, tail) in enc.parts() {
-            match self.format {
-                Format::Csv => csv::prefix(out, patient, row, input),
-                Format::Jsonl => json::prefix(out, patient, row, input),
-                Format::Json => {
-                    out.extend_from_slice(if *started { b",\n" } else { b"[\n" });
-                    json::prefix(out, patient, row, input);
+            if self.format == Format::Json {
+                out.extend_from_slice(if *started { b",\n" } else { b"[\n" });
+            }
+            if let Some(p) = prefix.clone() {
+                out.extend_from_within(p);
+            } else {
+                let start = out.len();
+                match self.format {
+                    Format::Csv => csv::prefix(out, patient, row, input),
+                    Format::Jsonl | Format::Json => json::prefix(out, patient, row, input),
+                    Format::Table => return,
                 }
-                Format::Table => return,
+                prefix = Some(start..out.len());
             }
             *started = true;
             out.extend_from_slice(head);
