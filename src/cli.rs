@@ -95,7 +95,8 @@ pub struct BatchArgs {
     /// Write one record per patient instead of one per finding (patients must be contiguous)
     #[arg(long = "summary")]
     pub summary: bool,
-    /// Worker threads [default: the number of cores]
+    /// Worker threads that resolve entries (reading and writing have a thread each; 1 =
+    /// everything on one thread) [default: the number of cores]
     #[arg(long = "jobs", short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
     /// Never show a progress bar (it is shown only when stderr is a terminal)
