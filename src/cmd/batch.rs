@@ -580,46 +580,30 @@ impl Sink<'_, '_> {
 
 /// Adds one entry's findings to its patient's summary and to the overall counts.
 fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, enc: &Encoded) {
+    summary.add_entry(enc);
     p.entries += 1;
-    summary.entries += 1;
     let mut highest: Option<Level> = Level::parse(&p.highest_level);
     for (status, drug) in enc.outcomes() {
         match status {
-            Status::Flagged => {
-                p.flagged += 1;
-                summary.flagged += 1;
-            }
+            Status::Flagged => p.flagged += 1,
             Status::Warning => {
                 p.warnings += 1;
-                summary.warnings += 1;
                 p.quinine = "yes".into();
             }
-            Status::Review => {
-                p.review += 1;
-                summary.review += 1;
-            }
-            Status::Unrecognized => {
-                p.unrecognized += 1;
-                summary.unrecognized += 1;
-            }
-            Status::Error => {
-                p.errors += 1;
-                summary.errors += 1;
-            }
-            Status::Clear => summary.clear += 1,
+            Status::Review => p.review += 1,
+            Status::Unrecognized => p.unrecognized += 1,
+            Status::Error => p.errors += 1,
+            Status::Clear => {}
         }
         if matches!(status, Status::Flagged | Status::Warning)
-            && let Some(d) = drug
+            && let Some(d) = drug.and_then(|d| ctx.kb.drugs.get(d))
         {
-            let level = ctx.kb.drugs[d].level;
-            highest = highest.max(Some(level));
-            summary.highest = summary.highest.max(Some(level));
-            let name = &ctx.kb.drugs[d].ingredient;
-            if !p.flagged_drugs.split("; ").any(|x| x == name) {
+            highest = highest.max(Some(d.level));
+            if !p.flagged_drugs.split("; ").any(|x| x == d.ingredient) {
                 if !p.flagged_drugs.is_empty() {
                     p.flagged_drugs.push_str("; ");
                 }
-                p.flagged_drugs.push_str(name);
+                p.flagged_drugs.push_str(&d.ingredient);
             }
         }
     }
