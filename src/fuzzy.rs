@@ -42,6 +42,13 @@ thread_local! {
 /// past (see [`FuzzyIndex::letter_slots`]).
 const LETTER_STARTS: usize = 128;
 
+/// Bucket letter-table entries per non-empty bucket: where the postings of keys starting with each
+/// of `a` to `z` begin, and where those of `z` end (see [`FuzzyIndex::bucket_letter`]).
+const BUCKET_LETTERS: usize = 27;
+
+/// Marks an empty bucket in the bucket rank table.
+const NO_RANK: u32 = u32::MAX;
+
 fn bigram(a: u8, b: u8) -> Option<usize> {
     let (a, b) = (a.wrapping_sub(b'a') as usize, b.wrapping_sub(b'a') as usize);
     (a < 26 && b < 26).then_some(a * 26 + b)
@@ -101,6 +108,26 @@ pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize
         })
         .collect();
     w.u32s(&starts);
+    // Each non-empty bucket's postings split by first letter, so that a search finds the postings
+    // of a letter without a binary search: a rank per bucket, then 27 posting offsets per rank.
+    let mut ranks = Vec::with_capacity(BUCKETS);
+    let mut letter_offsets = Vec::new();
+    let mut bucket_start = 0usize;
+    for p in &postings {
+        if p.is_empty() {
+            ranks.push(NO_RANK);
+            continue;
+        }
+        ranks.push(u32::try_from(letter_offsets.len() / BUCKET_LETTERS).unwrap_or(NO_RANK));
+        for letter in b'a'..=b'{' {
+            let bound = starts[usize::from(letter)];
+            let at = bucket_start + p.partition_point(|&slot| slot < bound);
+            letter_offsets.push(u32::try_from(at).unwrap_or(u32::MAX));
+        }
+        bucket_start += p.len();
+    }
+    w.u32s(&ranks);
+    w.u32s(&letter_offsets);
     first
 }
 
@@ -113,6 +140,8 @@ pub struct FuzzyIndex<'a> {
     postings: U32s<'a>,
     phonetic: Strings<'a>,
     letter_starts: U32s<'a>,
+    bucket_ranks: U32s<'a>,
+    bucket_letters: U32s<'a>,
 }
 
 impl<'a> FuzzyIndex<'a> {
@@ -126,6 +155,8 @@ impl<'a> FuzzyIndex<'a> {
             postings: blob.u32s(first + 4),
             phonetic: blob.strings(first + 5),
             letter_starts: blob.u32s(first + 7),
+            bucket_ranks: blob.u32s(first + 8),
+            bucket_letters: blob.u32s(first + 9),
         }
     }
 
@@ -153,9 +184,30 @@ impl<'a> FuzzyIndex<'a> {
         self.values.get(slot)
     }
 
-    /// The slots of a bucket that fall in `slots` (postings are sorted by slot): one binary search
-    /// for the first, then a scan that stops at the first slot past the range.
-    fn posting(&self, bucket: usize, slots: (usize, usize)) -> impl Iterator<Item = usize> + '_ {
+    /// The rank of a bucket in the bucket letter table: `None` for an empty bucket. Only for an
+    /// index with the table (see [`FuzzyIndex::has_bucket_letters`]).
+    fn bucket_rank(&self, bucket: usize) -> Option<usize> {
+        let rank = self.bucket_ranks.get(bucket);
+        (rank != NO_RANK).then_some(rank as usize)
+    }
+
+    /// Whether the index has its bucket letter table.
+    fn has_bucket_letters(&self) -> bool {
+        self.bucket_ranks.len() == BUCKETS
+    }
+
+    /// The postings of the bucket of this rank whose keys start with letter `j` (0 for `a`, up to
+    /// 25 for `z`), as a range of posting positions, read from the bucket letter table.
+    fn bucket_letter(&self, rank: usize, j: usize) -> (usize, usize) {
+        let at = rank.saturating_mul(BUCKET_LETTERS).saturating_add(j);
+        let mut range = self.bucket_letters.range(at, at.saturating_add(2));
+        let start = range.next().unwrap_or_default() as usize;
+        (start, range.next().map_or(start, |end| end as usize))
+    }
+
+    /// The postings of a bucket whose keys are `slots`, as a range of posting positions, found by
+    /// binary search (postings are sorted by slot).
+    fn posting_searched(&self, bucket: usize, slots: (usize, usize)) -> (usize, usize) {
         let start = if bucket == 0 {
             0
         } else {
@@ -174,10 +226,8 @@ impl<'a> FuzzyIndex<'a> {
             }
             lo
         };
-        self.postings
-            .range(first_at_least(slots.0), end)
-            .map(|v| v as usize)
-            .take_while(move |&v| v < slots.1)
+        let first = first_at_least(slots.0);
+        (first, first_at_least(slots.1).max(first))
     }
 
     /// The slot range of keys starting with `letter` (keys are sorted): read from the letter table
@@ -233,10 +283,14 @@ impl<'a> FuzzyIndex<'a> {
         let (spelling, sound) = (Pattern::new(q), Pattern::new(qp.as_bytes()));
         // A key must share the query's first letter, or its first sound: only the keys starting
         // with such letters are read (keys are sorted, so each letter is one slot range).
-        let mut ranges = [(0, 0); 5];
+        // With each range, its letter's column in the bucket letter table, if it has one.
+        let table = self.has_bucket_letters();
+        let mut ranges = [(None, (0, 0)); 5];
         let mut n_ranges = 0;
         let mut add = |letter: u8| {
-            ranges[n_ranges] = self.letter_slots(letter);
+            let column = usize::from(letter.wrapping_sub(b'a'));
+            let column = (table && column < BUCKET_LETTERS - 1).then_some(column);
+            ranges[n_ranges] = (column, self.letter_slots(letter));
             n_ranges += 1;
         };
         if let Some(&first) = q.first() {
@@ -268,13 +322,26 @@ impl<'a> FuzzyIndex<'a> {
                 continue;
             }
             for len in lengths.clone() {
-                for &range in ranges {
-                    for slot in self.posting(bucket(b, len), range) {
-                        let Some(c) = counts.get_mut(slot) else {
+                let bucket = bucket(b, len);
+                let rank = if table {
+                    let Some(rank) = self.bucket_rank(bucket) else {
+                        continue;
+                    };
+                    rank
+                } else {
+                    0
+                };
+                for &(column, range) in ranges {
+                    let (start, end) = match column {
+                        Some(j) => self.bucket_letter(rank, j),
+                        None => self.posting_searched(bucket, range),
+                    };
+                    for slot in self.postings.range(start, end) {
+                        let Some(c) = counts.get_mut(slot as usize) else {
                             continue;
                         };
                         if *c == 0 {
-                            touched.push(u32::try_from(slot).unwrap_or(u32::MAX));
+                            touched.push(slot);
                         }
                         *c = c.saturating_add(1);
                     }
@@ -634,6 +701,33 @@ mod tests {
                 idx.letter_slots_searched(letter),
                 "{letter}"
             );
+        }
+    }
+
+    #[test]
+    fn the_bucket_letter_table_gives_the_postings_a_binary_search_gives() {
+        let blob = index(&[
+            "9lives",
+            "acebutolol",
+            "aceclidine",
+            "acid",
+            "bacid",
+            "cacid",
+            "cacidase",
+            "xacid",
+            "zz",
+        ]);
+        let idx = FuzzyIndex::read(Blob::new(&blob), 0);
+        assert!(idx.has_bucket_letters());
+        let read = |(start, end)| idx.postings.range(start, end).collect::<Vec<_>>();
+        for bucket in 0..BUCKETS {
+            for (j, letter) in (b'a'..=b'z').enumerate() {
+                let searched = read(idx.posting_searched(bucket, idx.letter_slots(letter)));
+                let table = idx
+                    .bucket_rank(bucket)
+                    .map_or_else(Vec::new, |rank| read(idx.bucket_letter(rank, j)));
+                assert_eq!(table, searched, "{bucket} {letter}");
+            }
         }
     }
 
