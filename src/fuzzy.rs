@@ -19,6 +19,10 @@ const BIGRAMS: usize = 26 * 26;
 const LENGTHS: usize = 64;
 const BUCKETS: usize = BIGRAMS * LENGTHS;
 
+/// Where the string tables of an index start, counted from its first section.
+const KEYS_AT: usize = 0;
+const PHONETIC_AT: usize = 5;
+
 fn bucket(bigram: usize, len: usize) -> usize {
     bigram * LENGTHS + len.min(LENGTHS - 1)
 }
@@ -144,16 +148,65 @@ pub struct FuzzyIndex<'a> {
     bucket_letters: U32s<'a>,
 }
 
+/// A fuzzy index in a blob of its own (its first section 0), with the text of its string tables
+/// checked once, so that opening it again costs no UTF-8 check.
+#[derive(Debug)]
+pub struct OwnedIndex {
+    blob: Vec<u8>,
+    keys: Box<str>,
+    phonetic: Box<str>,
+}
+
+impl OwnedIndex {
+    /// Takes a blob made by [`write_index`] into an empty [`BlobWriter`].
+    #[must_use]
+    pub fn new(blob: Vec<u8>) -> OwnedIndex {
+        let index = FuzzyIndex::read(Blob::new(&blob), 0);
+        let (keys, phonetic) = (index.keys.text().into(), index.phonetic.text().into());
+        OwnedIndex {
+            blob,
+            keys,
+            phonetic,
+        }
+    }
+
+    /// The index, read in place.
+    #[must_use]
+    pub fn index(&self) -> FuzzyIndex<'_> {
+        let blob = Blob::new(&self.blob);
+        FuzzyIndex::read_with(
+            blob,
+            0,
+            blob.strings_with_text(KEYS_AT, &self.keys),
+            blob.strings_with_text(PHONETIC_AT, &self.phonetic),
+        )
+    }
+}
+
 impl<'a> FuzzyIndex<'a> {
     /// Reads the index whose first section is `first`.
     #[must_use]
     pub fn read(blob: Blob<'a>, first: usize) -> FuzzyIndex<'a> {
+        FuzzyIndex::read_with(
+            blob,
+            first,
+            blob.strings(first + KEYS_AT),
+            blob.strings(first + PHONETIC_AT),
+        )
+    }
+
+    fn read_with(
+        blob: Blob<'a>,
+        first: usize,
+        keys: Strings<'a>,
+        phonetic: Strings<'a>,
+    ) -> FuzzyIndex<'a> {
         FuzzyIndex {
-            keys: blob.strings(first),
+            keys,
             values: blob.u32s(first + 2),
             ends: blob.u32s(first + 3),
             postings: blob.u32s(first + 4),
-            phonetic: blob.strings(first + 5),
+            phonetic,
             letter_starts: blob.u32s(first + 7),
             bucket_ranks: blob.u32s(first + 8),
             bucket_letters: blob.u32s(first + 9),
@@ -729,6 +782,20 @@ mod tests {
                 assert_eq!(table, searched, "{bucket} {letter}");
             }
         }
+    }
+
+    #[test]
+    fn an_owned_index_reads_as_the_blob_it_holds() {
+        let blob = index(&["furosemide", "furosemida", "lipitor"]);
+        let owned = OwnedIndex::new(blob.clone());
+        let (a, b) = (owned.index(), FuzzyIndex::read(Blob::new(&blob), 0));
+        assert_eq!(a.len(), 3);
+        for slot in 0..3 {
+            assert_eq!(a.key(slot), b.key(slot));
+            assert_eq!(a.phonetic.get(slot), b.phonetic.get(slot));
+        }
+        assert_eq!(a.search("furosimide"), b.search("furosimide"));
+        assert_eq!(a.prefixed("furo"), b.prefixed("furo"));
     }
 
     #[test]

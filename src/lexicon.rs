@@ -7,8 +7,8 @@ use std::sync::Mutex;
 
 use anyhow::Result;
 
-use crate::blob::{Blob, BlobWriter};
-use crate::fuzzy::{self, FuzzyIndex};
+use crate::blob::BlobWriter;
+use crate::fuzzy;
 use crate::kb::{AliasKind, DrugId, Kb};
 use crate::normalize;
 use crate::vocab::Vocabulary;
@@ -87,7 +87,7 @@ pub struct FuzzyHit {
 pub struct Lexicon {
     names: Vec<Name>,
     index: HashMap<Box<str>, NameId, foldhash::fast::RandomState>,
-    kb_fuzzy: Vec<u8>,
+    kb_fuzzy: fuzzy::OwnedIndex,
     vocab: VocabIndex<'static>,
     max_words: usize,
     /// Shared by the worker threads; a search is run outside the lock.
@@ -104,7 +104,7 @@ impl Lexicon {
         let mut lex = Lexicon {
             names: Vec::new(),
             index: HashMap::default(),
-            kb_fuzzy: Vec::new(),
+            kb_fuzzy: fuzzy::OwnedIndex::new(Vec::new()),
             vocab: vocab.index(),
             max_words: VOCABULARY_MAX_WORDS,
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
@@ -135,7 +135,7 @@ impl Lexicon {
         }
         let mut w = BlobWriter::default();
         fuzzy::write_index(&mut w, fuzzy_entries);
-        lex.kb_fuzzy = w.finish();
+        lex.kb_fuzzy = fuzzy::OwnedIndex::new(w.finish());
         Ok(lex)
     }
 
@@ -285,7 +285,7 @@ impl Lexicon {
     }
 
     fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
-        let kb = FuzzyIndex::read(Blob::new(&self.kb_fuzzy), 0);
+        let kb = self.kb_fuzzy.index();
         let mut hits: Vec<FuzzyHit> = kb
             .search(query)
             .into_iter()
@@ -318,7 +318,7 @@ impl Lexicon {
     /// Names whose compact key starts with `prefix`, or `None` when there are more than `limit`.
     #[must_use]
     pub fn prefixed(&self, prefix: &str, limit: usize) -> Option<Vec<NameId>> {
-        let kb = FuzzyIndex::read(Blob::new(&self.kb_fuzzy), 0);
+        let kb = self.kb_fuzzy.index();
         let vf = self.vocab().fuzzy();
         let (kr, vr) = (kb.prefixed(prefix), vf.prefixed(prefix));
         if kr.len() + vr.len() > limit {
