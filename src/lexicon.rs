@@ -284,7 +284,17 @@ impl Lexicon {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
+    /// Forgets every remembered fuzzy search, so that the next searches run again (for benchmarks
+    /// of the search itself, and of what a cache miss costs).
+    #[doc(hidden)]
+    pub fn forget_fuzzy_searches(&self) {
+        self.fuzzy_memo().clear();
+    }
+
+    /// [`Lexicon::fuzzy_search`] without the memo: the search itself (for benchmarks).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
         let kb = self.kb_fuzzy.index();
         let mut hits: Vec<FuzzyHit> = kb
             .search(query)
@@ -398,6 +408,16 @@ mod tests {
             assert_eq!(l.fuzzy_search(q), fresh, "{q}: first call");
             assert_eq!(l.fuzzy_search(q), fresh, "{q}: remembered");
         }
+    }
+
+    #[test]
+    fn forgetting_fuzzy_searches_empties_the_memo() {
+        let l = lex();
+        let first = l.fuzzy_search("furosimide");
+        assert_eq!(l.fuzzy_memo().len(), 1);
+        l.forget_fuzzy_searches();
+        assert!(l.fuzzy_memo().is_empty());
+        assert_eq!(l.fuzzy_search("furosimide"), first);
     }
 
     #[test]
