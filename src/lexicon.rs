@@ -3,7 +3,7 @@
 //! other substance — plus exact, compact, prefix and fuzzy lookups over both.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 
@@ -27,7 +27,8 @@ const VOCABULARY_MAX_WORDS: usize = 6;
 const FUZZY_MEMO_CAPACITY: usize = 16 * 1024;
 
 /// Fuzzy search results by query key (a misspelling recurs with other strengths and forms).
-type FuzzyMemo = HashMap<Box<str>, Vec<FuzzyHit>, foldhash::fast::RandomState>;
+/// Hits are shared with the callers, so that a remembered search is not copied.
+type FuzzyMemo = HashMap<Box<str>, Arc<[FuzzyHit]>, foldhash::fast::RandomState>;
 
 /// Where a name comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,10 +208,33 @@ impl Lexicon {
         }
     }
 
+    /// Where a name comes from (what [`Lexicon::name`] gives, without building the rest).
+    #[must_use]
+    pub fn origin(&self, id: NameId) -> Origin {
+        self.names
+            .get(id as usize)
+            .map_or(Origin::Vocabulary, |n| n.origin)
+    }
+
+    /// A name's normalized key (what [`Lexicon::name`] gives, without building the rest).
+    #[must_use]
+    pub fn key(&self, id: NameId) -> &str {
+        match self.names.get(id as usize) {
+            Some(n) => &n.key,
+            None => self.vocab.key(id - self.kb_count()),
+        }
+    }
+
     /// Whether a name stands for a target (alone or in combination).
     #[must_use]
     pub fn is_target(&self, id: NameId) -> bool {
-        matches!(self.name(id).meaning, Meaning::Targets(_))
+        match self.names.get(id as usize) {
+            Some(n) => matches!(n.meaning, Meaning::Targets(_)),
+            None => self
+                .vocab()
+                .substances_of(id - self.kb_count())
+                .any(|s| self.substance_target(s).is_some()),
+        }
     }
 
     /// Number of names.
@@ -263,16 +287,22 @@ impl Lexicon {
     /// a knowledge-base name shadows are left out. Results are remembered per query.
     #[must_use]
     pub fn fuzzy_search(&self, query: &str) -> Vec<FuzzyHit> {
+        self.fuzzy_hits(query).to_vec()
+    }
+
+    /// [`Lexicon::fuzzy_search`], the hits shared with the memo rather than copied.
+    #[must_use]
+    pub fn fuzzy_hits(&self, query: &str) -> Arc<[FuzzyHit]> {
         let cached = self.fuzzy_memo().get(query).cloned();
         if let Some(hits) = cached {
             return hits;
         }
-        let hits = self.fuzzy_search_uncached(query);
+        let hits: Arc<[FuzzyHit]> = self.fuzzy_search_uncached(query).into();
         let mut memo = self.fuzzy_memo();
         if memo.len() >= FUZZY_MEMO_CAPACITY {
             memo.clear();
         }
-        memo.insert(query.into(), hits.clone());
+        memo.insert(query.into(), Arc::clone(&hits));
         hits
     }
 
@@ -406,7 +436,7 @@ mod tests {
         ] {
             let fresh = l.fuzzy_search_uncached(q);
             assert_eq!(l.fuzzy_search(q), fresh, "{q}: first call");
-            assert_eq!(l.fuzzy_search(q), fresh, "{q}: remembered");
+            assert_eq!(*l.fuzzy_hits(q), *fresh, "{q}: remembered");
         }
     }
 
@@ -437,6 +467,19 @@ mod tests {
             l.fuzzy_search("furosimide"),
             l.fuzzy_search_uncached("furosimide")
         );
+    }
+
+    #[test]
+    fn origin_key_and_target_agree_with_the_whole_name() {
+        let l = lex();
+        for id in (0..l.len()).step_by(7).chain([0, l.len() - 1]) {
+            let id = id as NameId;
+            let name = l.name(id);
+            assert_eq!(l.origin(id), name.origin, "{id}");
+            assert_eq!(l.key(id), name.key, "{id}");
+            let target = matches!(name.meaning, Meaning::Targets(_));
+            assert_eq!(l.is_target(id), target, "{id}");
+        }
     }
 
     #[test]
