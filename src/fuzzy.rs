@@ -36,6 +36,11 @@ struct Scratch {
     touched: Vec<u32>,
     /// Rows for the table OSA (names over 64 bytes).
     rows: [Vec<usize>; 3],
+    /// Bit tables of the spelling and sound patterns, kept zeroed between searches (see
+    /// [`Pattern`]), 256 words each once a search has run.
+    positions: [Vec<u64>; 2],
+    /// Which bigrams of the query a search has read, kept all false between searches.
+    seen: Vec<bool>,
 }
 
 thread_local! {
@@ -330,10 +335,17 @@ impl<'a> FuzzyIndex<'a> {
             counts,
             touched,
             rows,
+            positions: [spelling_bits, sound_bits],
+            seen,
         } = scratch;
         let q = query.as_bytes();
         let qp = phonetic_key(query);
-        let (spelling, sound) = (Pattern::new(q), Pattern::new(qp.as_bytes()));
+        let (Some(spelling), Some(sound)) = (
+            Pattern::new(q, spelling_bits),
+            Pattern::new(qp.as_bytes(), sound_bits),
+        ) else {
+            return Vec::new();
+        };
         // A key must share the query's first letter, or its first sound: only the keys starting
         // with such letters are read (keys are sorted, so each letter is one slot range).
         // With each range, its letter's column in the bucket letter table, if it has one.
@@ -364,7 +376,7 @@ impl<'a> FuzzyIndex<'a> {
             }
         }
         let ranges = &ranges[..n_ranges];
-        let mut seen = [false; BIGRAMS];
+        seen.resize(BIGRAMS, false);
         let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
         touched.clear();
         for w in q.windows(2) {
@@ -399,6 +411,11 @@ impl<'a> FuzzyIndex<'a> {
                         *c = c.saturating_add(1);
                     }
                 }
+            }
+        }
+        for w in q.windows(2) {
+            if let Some(b) = bigram(w[0], w[1]) {
+                seen[b] = false;
             }
         }
         let mut hits = Vec::new();
@@ -503,21 +520,35 @@ fn osa(a: &[u8], b: &[u8], limit: usize, rows: &mut [Vec<usize>; 3]) -> usize {
 
 /// A string compared with many others: for each byte, the positions where it occurs, as the bits
 /// of a word, for the bit-parallel OSA distance of Hyyrö (2003), one step per byte of the other
-/// string. Strings longer than 64 bytes use the table ([`osa`]).
+/// string. Strings longer than 64 bytes use the table ([`osa`]). The bits are set in a caller's
+/// zeroed table, and cleared again when the pattern is dropped, so that the table can be reused.
 struct Pattern<'a> {
     text: &'a [u8],
-    positions: [u64; 256],
+    positions: &'a mut [u64; 256],
+}
+
+impl Drop for Pattern<'_> {
+    fn drop(&mut self) {
+        for &c in self.text {
+            self.positions[usize::from(c)] = 0;
+        }
+    }
 }
 
 impl<'a> Pattern<'a> {
-    fn new(text: &'a [u8]) -> Pattern<'a> {
-        let mut positions = [0u64; 256];
+    /// A pattern over `text` in `table` (all zero, or empty to be made so; `None` if it is
+    /// neither 256 words long nor empty).
+    fn new(text: &'a [u8], table: &'a mut Vec<u64>) -> Option<Pattern<'a>> {
+        if table.is_empty() {
+            table.resize(256, 0);
+        }
+        let positions: &mut [u64; 256] = table.as_mut_slice().try_into().ok()?;
         if text.len() <= 64 {
             for (i, &c) in text.iter().enumerate() {
                 positions[usize::from(c)] |= 1 << i;
             }
         }
-        Pattern { text, positions }
+        Some(Pattern { text, positions })
     }
 
     /// The same value as [`osa`]: the distance to `b`, or `limit + 1` when it is more than `limit`.
@@ -692,7 +723,8 @@ mod tests {
         let mut rows = Default::default();
         let strings = all_strings(b"abc", 4);
         for a in &strings {
-            let p = Pattern::new(a);
+            let mut table = Vec::new();
+            let p = Pattern::new(a, &mut table).unwrap();
             for b in &strings {
                 for limit in [0, 1, 2, 3, 5] {
                     assert_eq!(
@@ -736,7 +768,9 @@ mod tests {
             );
             for limit in [1, 3, 80] {
                 assert_eq!(
-                    Pattern::new(&a).osa(&b, limit, &mut rows),
+                    Pattern::new(&a, &mut Vec::new())
+                        .unwrap()
+                        .osa(&b, limit, &mut rows),
                     want.min(limit + 1),
                     "{a:?} {b:?} {limit}"
                 );
@@ -796,6 +830,22 @@ mod tests {
         }
         assert_eq!(a.search("furosimide"), b.search("furosimide"));
         assert_eq!(a.prefixed("furo"), b.prefixed("furo"));
+    }
+
+    #[test]
+    fn a_dropped_pattern_leaves_its_table_zeroed() {
+        let mut table = Vec::new();
+        let mut rows = Default::default();
+        for text in [&b"furosemide"[..], b"", &[b'x'; 70]] {
+            let p = Pattern::new(text, &mut table).unwrap();
+            assert_eq!(
+                p.osa(b"furosimide", 3, &mut rows).min(4),
+                osa(text, b"furosimide", 3, &mut rows)
+            );
+            drop(p);
+            assert!(table.len() == 256 && table.iter().all(|&w| w == 0));
+        }
+        assert!(Pattern::new(b"a", &mut vec![0; 3]).is_none());
     }
 
     #[test]
