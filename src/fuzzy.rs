@@ -41,6 +41,8 @@ struct Scratch {
     positions: [Vec<u64>; 2],
     /// Which bigrams of the query a search has read, kept all false between searches.
     seen: Vec<bool>,
+    /// The query's distinct bigrams.
+    bigrams: Vec<usize>,
 }
 
 thread_local! {
@@ -337,6 +339,7 @@ impl<'a> FuzzyIndex<'a> {
             rows,
             positions: [spelling_bits, sound_bits],
             seen,
+            bigrams,
         } = scratch;
         let q = query.as_bytes();
         let qp = phonetic_key(query);
@@ -376,16 +379,30 @@ impl<'a> FuzzyIndex<'a> {
             }
         }
         let ranges = &ranges[..n_ranges];
+        // The query's distinct bigrams, in order.
         seen.resize(BIGRAMS, false);
+        bigrams.clear();
+        for w in q.windows(2) {
+            if let Some(b) = bigram(w[0], w[1])
+                && !std::mem::replace(&mut seen[b], true)
+            {
+                bigrams.push(b);
+            }
+        }
+        for &b in bigrams.iter() {
+            seen[b] = false;
+        }
+        // The fewest shared bigrams any key of a plausible length needs (q-gram lemma: an edit
+        // destroys at most two bigrams, a transposition three; one transposition is allowed for).
+        let slack = 2 * k + 1;
+        let need_min = q.len().saturating_sub(1).saturating_sub(slack).max(1);
+        // A key with `need_min` of the query's bigrams has one of the first `len - need_min + 1`:
+        // the later bigrams only count for keys already found.
+        let finders = bigrams.len().saturating_sub(need_min) + 1;
         let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
         touched.clear();
-        for w in q.windows(2) {
-            let Some(b) = bigram(w[0], w[1]) else {
-                continue;
-            };
-            if std::mem::replace(&mut seen[b], true) {
-                continue;
-            }
+        for (i, &b) in bigrams.iter().enumerate() {
+            let finds = i < finders;
             for len in lengths.clone() {
                 let bucket = bucket(b, len);
                 let rank = if table {
@@ -406,6 +423,9 @@ impl<'a> FuzzyIndex<'a> {
                             continue;
                         };
                         if *c == 0 {
+                            if !finds {
+                                continue;
+                            }
                             touched.push(slot);
                         }
                         *c = c.saturating_add(1);
@@ -413,16 +433,7 @@ impl<'a> FuzzyIndex<'a> {
                 }
             }
         }
-        for w in q.windows(2) {
-            if let Some(b) = bigram(w[0], w[1]) {
-                seen[b] = false;
-            }
-        }
         let mut hits = Vec::new();
-        // The fewest shared bigrams any key of a plausible length needs (q-gram lemma: an edit
-        // destroys at most two bigrams, a transposition three; one transposition is allowed for).
-        let slack = 2 * k + 1;
-        let need_min = q.len().saturating_sub(1).saturating_sub(slack).max(1);
         for &s in touched.iter() {
             let s = s as usize;
             let shared = usize::from(std::mem::take(&mut counts[s]));
