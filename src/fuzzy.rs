@@ -43,6 +43,10 @@ struct Scratch {
     seen: Vec<bool>,
     /// The query's distinct bigrams.
     bigrams: Vec<usize>,
+    /// Posting spans of the query's bigrams (start and end positions).
+    spans: Vec<(usize, usize)>,
+    /// The bigrams, rarest first: postings, position in the query, their spans.
+    order: Vec<(usize, usize, usize, usize)>,
 }
 
 thread_local! {
@@ -340,6 +344,8 @@ impl<'a> FuzzyIndex<'a> {
             positions: [spelling_bits, sound_bits],
             seen,
             bigrams,
+            spans,
+            order,
         } = scratch;
         let q = query.as_bytes();
         let qp = phonetic_key(query);
@@ -396,13 +402,16 @@ impl<'a> FuzzyIndex<'a> {
         // destroys at most two bigrams, a transposition three; one transposition is allowed for).
         let slack = 2 * k + 1;
         let need_min = q.len().saturating_sub(1).saturating_sub(slack).max(1);
-        // A key with `need_min` of the query's bigrams has one of the first `len - need_min + 1`:
-        // the later bigrams only count for keys already found.
+        // A key with `need_min` of the query's bigrams has one of any `len - need_min + 1` of them:
+        // the other bigrams only count for keys already found.
         let finders = bigrams.len().saturating_sub(need_min) + 1;
         let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
-        touched.clear();
+        // Each bigram's posting spans, and how many postings they hold: the rarest bigrams find
+        // the candidates, so that fewer keys are found only to be dropped.
+        spans.clear();
+        order.clear();
         for (i, &b) in bigrams.iter().enumerate() {
-            let finds = i < finders;
+            let first = spans.len();
             for len in lengths.clone() {
                 let bucket = bucket(b, len);
                 let rank = if table {
@@ -418,18 +427,30 @@ impl<'a> FuzzyIndex<'a> {
                         Some(j) => self.bucket_letter(rank, j),
                         None => self.posting_searched(bucket, range),
                     };
-                    for slot in self.postings.range(start, end) {
-                        let Some(c) = counts.get_mut(slot as usize) else {
-                            continue;
-                        };
-                        if *c == 0 {
-                            if !finds {
-                                continue;
-                            }
-                            touched.push(slot);
-                        }
-                        *c = c.saturating_add(1);
+                    if start < end {
+                        spans.push((start, end));
                     }
+                }
+            }
+            let size: usize = spans[first..].iter().map(|&(start, end)| end - start).sum();
+            order.push((size, i, first, spans.len()));
+        }
+        order.sort_unstable();
+        touched.clear();
+        for (n, &(_, _, first, last)) in order.iter().enumerate() {
+            let finds = n < finders;
+            for &(start, end) in spans.get(first..last).unwrap_or_default() {
+                for slot in self.postings.range(start, end) {
+                    let Some(c) = counts.get_mut(slot as usize) else {
+                        continue;
+                    };
+                    if *c == 0 {
+                        if !finds {
+                            continue;
+                        }
+                        touched.push(slot);
+                    }
+                    *c = c.saturating_add(1);
                 }
             }
         }
