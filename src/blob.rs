@@ -115,6 +115,12 @@ impl<'a> Strings<'a> {
         self.ends.is_empty()
     }
 
+    /// All the strings' text, back to back.
+    #[must_use]
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
     fn span(&self, i: usize) -> (usize, usize) {
         let start = if i == 0 {
             0
@@ -206,6 +212,13 @@ impl<'a> Blob<'a> {
     #[must_use]
     pub fn strings(&self, i: usize) -> Strings<'a> {
         let text = std::str::from_utf8(self.section(i + 1)).unwrap_or_default();
+        self.strings_with_text(i, text)
+    }
+
+    /// The string table starting at section `i`, with its text already checked: the text of a
+    /// table read before with [`Blob::strings`] (see [`Strings::text`]), kept to skip the check.
+    #[must_use]
+    pub fn strings_with_text(&self, i: usize, text: &'a str) -> Strings<'a> {
         Strings {
             ends: self.u32s(i),
             text,

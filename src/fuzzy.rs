@@ -19,6 +19,10 @@ const BIGRAMS: usize = 26 * 26;
 const LENGTHS: usize = 64;
 const BUCKETS: usize = BIGRAMS * LENGTHS;
 
+/// Where the string tables of an index start, counted from its first section.
+const KEYS_AT: usize = 0;
+const PHONETIC_AT: usize = 5;
+
 fn bucket(bigram: usize, len: usize) -> usize {
     bigram * LENGTHS + len.min(LENGTHS - 1)
 }
@@ -32,6 +36,17 @@ struct Scratch {
     touched: Vec<u32>,
     /// Rows for the table OSA (names over 64 bytes).
     rows: [Vec<usize>; 3],
+    /// Bit tables of the spelling and sound patterns, kept zeroed between searches (see
+    /// [`Pattern`]), 256 words each once a search has run.
+    positions: [Vec<u64>; 2],
+    /// Which bigrams of the query a search has read, kept all false between searches.
+    seen: Vec<bool>,
+    /// The query's distinct bigrams.
+    bigrams: Vec<usize>,
+    /// Posting spans of the query's bigrams (start and end positions).
+    spans: Vec<(usize, usize)>,
+    /// The bigrams, rarest first: postings, position in the query, their spans.
+    order: Vec<(usize, usize, usize, usize)>,
 }
 
 thread_local! {
@@ -41,6 +56,13 @@ thread_local! {
 /// Letter-table entries: the first slot of keys starting with each ASCII byte below 127, and one
 /// past (see [`FuzzyIndex::letter_slots`]).
 const LETTER_STARTS: usize = 128;
+
+/// Bucket letter-table entries per non-empty bucket: where the postings of keys starting with each
+/// of `a` to `z` begin, and where those of `z` end (see [`FuzzyIndex::bucket_letter`]).
+const BUCKET_LETTERS: usize = 27;
+
+/// Marks an empty bucket in the bucket rank table.
+const NO_RANK: u32 = u32::MAX;
 
 fn bigram(a: u8, b: u8) -> Option<usize> {
     let (a, b) = (a.wrapping_sub(b'a') as usize, b.wrapping_sub(b'a') as usize);
@@ -101,6 +123,26 @@ pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize
         })
         .collect();
     w.u32s(&starts);
+    // Each non-empty bucket's postings split by first letter, so that a search finds the postings
+    // of a letter without a binary search: a rank per bucket, then 27 posting offsets per rank.
+    let mut ranks = Vec::with_capacity(BUCKETS);
+    let mut letter_offsets = Vec::new();
+    let mut bucket_start = 0usize;
+    for p in &postings {
+        if p.is_empty() {
+            ranks.push(NO_RANK);
+            continue;
+        }
+        ranks.push(u32::try_from(letter_offsets.len() / BUCKET_LETTERS).unwrap_or(NO_RANK));
+        for letter in b'a'..=b'{' {
+            let bound = starts[usize::from(letter)];
+            let at = bucket_start + p.partition_point(|&slot| slot < bound);
+            letter_offsets.push(u32::try_from(at).unwrap_or(u32::MAX));
+        }
+        bucket_start += p.len();
+    }
+    w.u32s(&ranks);
+    w.u32s(&letter_offsets);
     first
 }
 
@@ -113,19 +155,72 @@ pub struct FuzzyIndex<'a> {
     postings: U32s<'a>,
     phonetic: Strings<'a>,
     letter_starts: U32s<'a>,
+    bucket_ranks: U32s<'a>,
+    bucket_letters: U32s<'a>,
+}
+
+/// A fuzzy index in a blob of its own (its first section 0), with the text of its string tables
+/// checked once, so that opening it again costs no UTF-8 check.
+#[derive(Debug)]
+pub struct OwnedIndex {
+    blob: Vec<u8>,
+    keys: Box<str>,
+    phonetic: Box<str>,
+}
+
+impl OwnedIndex {
+    /// Takes a blob made by [`write_index`] into an empty [`BlobWriter`].
+    #[must_use]
+    pub fn new(blob: Vec<u8>) -> OwnedIndex {
+        let index = FuzzyIndex::read(Blob::new(&blob), 0);
+        let (keys, phonetic) = (index.keys.text().into(), index.phonetic.text().into());
+        OwnedIndex {
+            blob,
+            keys,
+            phonetic,
+        }
+    }
+
+    /// The index, read in place.
+    #[must_use]
+    pub fn index(&self) -> FuzzyIndex<'_> {
+        let blob = Blob::new(&self.blob);
+        FuzzyIndex::read_with(
+            blob,
+            0,
+            blob.strings_with_text(KEYS_AT, &self.keys),
+            blob.strings_with_text(PHONETIC_AT, &self.phonetic),
+        )
+    }
 }
 
 impl<'a> FuzzyIndex<'a> {
     /// Reads the index whose first section is `first`.
     #[must_use]
     pub fn read(blob: Blob<'a>, first: usize) -> FuzzyIndex<'a> {
+        FuzzyIndex::read_with(
+            blob,
+            first,
+            blob.strings(first + KEYS_AT),
+            blob.strings(first + PHONETIC_AT),
+        )
+    }
+
+    fn read_with(
+        blob: Blob<'a>,
+        first: usize,
+        keys: Strings<'a>,
+        phonetic: Strings<'a>,
+    ) -> FuzzyIndex<'a> {
         FuzzyIndex {
-            keys: blob.strings(first),
+            keys,
             values: blob.u32s(first + 2),
             ends: blob.u32s(first + 3),
             postings: blob.u32s(first + 4),
-            phonetic: blob.strings(first + 5),
+            phonetic,
             letter_starts: blob.u32s(first + 7),
+            bucket_ranks: blob.u32s(first + 8),
+            bucket_letters: blob.u32s(first + 9),
         }
     }
 
@@ -153,9 +248,30 @@ impl<'a> FuzzyIndex<'a> {
         self.values.get(slot)
     }
 
-    /// The slots of a bucket that fall in `slots` (postings are sorted by slot): one binary search
-    /// for the first, then a scan that stops at the first slot past the range.
-    fn posting(&self, bucket: usize, slots: (usize, usize)) -> impl Iterator<Item = usize> + '_ {
+    /// The rank of a bucket in the bucket letter table: `None` for an empty bucket. Only for an
+    /// index with the table (see [`FuzzyIndex::has_bucket_letters`]).
+    fn bucket_rank(&self, bucket: usize) -> Option<usize> {
+        let rank = self.bucket_ranks.get(bucket);
+        (rank != NO_RANK).then_some(rank as usize)
+    }
+
+    /// Whether the index has its bucket letter table.
+    fn has_bucket_letters(&self) -> bool {
+        self.bucket_ranks.len() == BUCKETS
+    }
+
+    /// The postings of the bucket of this rank whose keys start with letter `j` (0 for `a`, up to
+    /// 25 for `z`), as a range of posting positions, read from the bucket letter table.
+    fn bucket_letter(&self, rank: usize, j: usize) -> (usize, usize) {
+        let at = rank.saturating_mul(BUCKET_LETTERS).saturating_add(j);
+        let mut range = self.bucket_letters.range(at, at.saturating_add(2));
+        let start = range.next().unwrap_or_default() as usize;
+        (start, range.next().map_or(start, |end| end as usize))
+    }
+
+    /// The postings of a bucket whose keys are `slots`, as a range of posting positions, found by
+    /// binary search (postings are sorted by slot).
+    fn posting_searched(&self, bucket: usize, slots: (usize, usize)) -> (usize, usize) {
         let start = if bucket == 0 {
             0
         } else {
@@ -174,10 +290,8 @@ impl<'a> FuzzyIndex<'a> {
             }
             lo
         };
-        self.postings
-            .range(first_at_least(slots.0), end)
-            .map(|v| v as usize)
-            .take_while(move |&v| v < slots.1)
+        let first = first_at_least(slots.0);
+        (first, first_at_least(slots.1).max(first))
     }
 
     /// The slot range of keys starting with `letter` (keys are sorted): read from the letter table
@@ -227,16 +341,30 @@ impl<'a> FuzzyIndex<'a> {
             counts,
             touched,
             rows,
+            positions: [spelling_bits, sound_bits],
+            seen,
+            bigrams,
+            spans,
+            order,
         } = scratch;
         let q = query.as_bytes();
         let qp = phonetic_key(query);
-        let (spelling, sound) = (Pattern::new(q), Pattern::new(qp.as_bytes()));
+        let (Some(spelling), Some(sound)) = (
+            Pattern::new(q, spelling_bits),
+            Pattern::new(qp.as_bytes(), sound_bits),
+        ) else {
+            return Vec::new();
+        };
         // A key must share the query's first letter, or its first sound: only the keys starting
         // with such letters are read (keys are sorted, so each letter is one slot range).
-        let mut ranges = [(0, 0); 5];
+        // With each range, its letter's column in the bucket letter table, if it has one.
+        let table = self.has_bucket_letters();
+        let mut ranges = [(None, (0, 0)); 5];
         let mut n_ranges = 0;
         let mut add = |letter: u8| {
-            ranges[n_ranges] = self.letter_slots(letter);
+            let column = usize::from(letter.wrapping_sub(b'a'));
+            let column = (table && column < BUCKET_LETTERS - 1).then_some(column);
+            ranges[n_ranges] = (column, self.letter_slots(letter));
             n_ranges += 1;
         };
         if let Some(&first) = q.first() {
@@ -257,35 +385,76 @@ impl<'a> FuzzyIndex<'a> {
             }
         }
         let ranges = &ranges[..n_ranges];
-        let mut seen = [false; BIGRAMS];
-        let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
-        touched.clear();
+        // The query's distinct bigrams, in order.
+        seen.resize(BIGRAMS, false);
+        bigrams.clear();
         for w in q.windows(2) {
-            let Some(b) = bigram(w[0], w[1]) else {
-                continue;
-            };
-            if std::mem::replace(&mut seen[b], true) {
-                continue;
-            }
-            for len in lengths.clone() {
-                for &range in ranges {
-                    for slot in self.posting(bucket(b, len), range) {
-                        let Some(c) = counts.get_mut(slot) else {
-                            continue;
-                        };
-                        if *c == 0 {
-                            touched.push(u32::try_from(slot).unwrap_or(u32::MAX));
-                        }
-                        *c = c.saturating_add(1);
-                    }
-                }
+            if let Some(b) = bigram(w[0], w[1])
+                && !std::mem::replace(&mut seen[b], true)
+            {
+                bigrams.push(b);
             }
         }
-        let mut hits = Vec::new();
+        for &b in bigrams.iter() {
+            seen[b] = false;
+        }
         // The fewest shared bigrams any key of a plausible length needs (q-gram lemma: an edit
         // destroys at most two bigrams, a transposition three; one transposition is allowed for).
         let slack = 2 * k + 1;
         let need_min = q.len().saturating_sub(1).saturating_sub(slack).max(1);
+        // A key with `need_min` of the query's bigrams has one of any `len - need_min + 1` of them:
+        // the other bigrams only count for keys already found.
+        let finders = bigrams.len().saturating_sub(need_min) + 1;
+        let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
+        // Each bigram's posting spans, and how many postings they hold: the rarest bigrams find
+        // the candidates, so that fewer keys are found only to be dropped.
+        spans.clear();
+        order.clear();
+        for (i, &b) in bigrams.iter().enumerate() {
+            let first = spans.len();
+            for len in lengths.clone() {
+                let bucket = bucket(b, len);
+                let rank = if table {
+                    let Some(rank) = self.bucket_rank(bucket) else {
+                        continue;
+                    };
+                    rank
+                } else {
+                    0
+                };
+                for &(column, range) in ranges {
+                    let (start, end) = match column {
+                        Some(j) => self.bucket_letter(rank, j),
+                        None => self.posting_searched(bucket, range),
+                    };
+                    if start < end {
+                        spans.push((start, end));
+                    }
+                }
+            }
+            let size: usize = spans[first..].iter().map(|&(start, end)| end - start).sum();
+            order.push((size, i, first, spans.len()));
+        }
+        order.sort_unstable();
+        touched.clear();
+        for (n, &(_, _, first, last)) in order.iter().enumerate() {
+            let finds = n < finders;
+            for &(start, end) in spans.get(first..last).unwrap_or_default() {
+                for slot in self.postings.range(start, end) {
+                    let Some(c) = counts.get_mut(slot as usize) else {
+                        continue;
+                    };
+                    if *c == 0 {
+                        if !finds {
+                            continue;
+                        }
+                        touched.push(slot);
+                    }
+                    *c = c.saturating_add(1);
+                }
+            }
+        }
+        let mut hits = Vec::new();
         for &s in touched.iter() {
             let s = s as usize;
             let shared = usize::from(std::mem::take(&mut counts[s]));
@@ -383,21 +552,35 @@ fn osa(a: &[u8], b: &[u8], limit: usize, rows: &mut [Vec<usize>; 3]) -> usize {
 
 /// A string compared with many others: for each byte, the positions where it occurs, as the bits
 /// of a word, for the bit-parallel OSA distance of Hyyrö (2003), one step per byte of the other
-/// string. Strings longer than 64 bytes use the table ([`osa`]).
+/// string. Strings longer than 64 bytes use the table ([`osa`]). The bits are set in a caller's
+/// zeroed table, and cleared again when the pattern is dropped, so that the table can be reused.
 struct Pattern<'a> {
     text: &'a [u8],
-    positions: [u64; 256],
+    positions: &'a mut [u64; 256],
+}
+
+impl Drop for Pattern<'_> {
+    fn drop(&mut self) {
+        for &c in self.text {
+            self.positions[usize::from(c)] = 0;
+        }
+    }
 }
 
 impl<'a> Pattern<'a> {
-    fn new(text: &'a [u8]) -> Pattern<'a> {
-        let mut positions = [0u64; 256];
+    /// A pattern over `text` in `table` (all zero, or empty to be made so; `None` if it is
+    /// neither 256 words long nor empty).
+    fn new(text: &'a [u8], table: &'a mut Vec<u64>) -> Option<Pattern<'a>> {
+        if table.is_empty() {
+            table.resize(256, 0);
+        }
+        let positions: &mut [u64; 256] = table.as_mut_slice().try_into().ok()?;
         if text.len() <= 64 {
             for (i, &c) in text.iter().enumerate() {
                 positions[usize::from(c)] |= 1 << i;
             }
         }
-        Pattern { text, positions }
+        Some(Pattern { text, positions })
     }
 
     /// The same value as [`osa`]: the distance to `b`, or `limit + 1` when it is more than `limit`.
@@ -572,7 +755,8 @@ mod tests {
         let mut rows = Default::default();
         let strings = all_strings(b"abc", 4);
         for a in &strings {
-            let p = Pattern::new(a);
+            let mut table = Vec::new();
+            let p = Pattern::new(a, &mut table).unwrap();
             for b in &strings {
                 for limit in [0, 1, 2, 3, 5] {
                     assert_eq!(
@@ -616,7 +800,9 @@ mod tests {
             );
             for limit in [1, 3, 80] {
                 assert_eq!(
-                    Pattern::new(&a).osa(&b, limit, &mut rows),
+                    Pattern::new(&a, &mut Vec::new())
+                        .unwrap()
+                        .osa(&b, limit, &mut rows),
                     want.min(limit + 1),
                     "{a:?} {b:?} {limit}"
                 );
@@ -635,6 +821,63 @@ mod tests {
                 "{letter}"
             );
         }
+    }
+
+    #[test]
+    fn the_bucket_letter_table_gives_the_postings_a_binary_search_gives() {
+        let blob = index(&[
+            "9lives",
+            "acebutolol",
+            "aceclidine",
+            "acid",
+            "bacid",
+            "cacid",
+            "cacidase",
+            "xacid",
+            "zz",
+        ]);
+        let idx = FuzzyIndex::read(Blob::new(&blob), 0);
+        assert!(idx.has_bucket_letters());
+        let read = |(start, end)| idx.postings.range(start, end).collect::<Vec<_>>();
+        for bucket in 0..BUCKETS {
+            for (j, letter) in (b'a'..=b'z').enumerate() {
+                let searched = read(idx.posting_searched(bucket, idx.letter_slots(letter)));
+                let table = idx
+                    .bucket_rank(bucket)
+                    .map_or_else(Vec::new, |rank| read(idx.bucket_letter(rank, j)));
+                assert_eq!(table, searched, "{bucket} {letter}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_owned_index_reads_as_the_blob_it_holds() {
+        let blob = index(&["furosemide", "furosemida", "lipitor"]);
+        let owned = OwnedIndex::new(blob.clone());
+        let (a, b) = (owned.index(), FuzzyIndex::read(Blob::new(&blob), 0));
+        assert_eq!(a.len(), 3);
+        for slot in 0..3 {
+            assert_eq!(a.key(slot), b.key(slot));
+            assert_eq!(a.phonetic.get(slot), b.phonetic.get(slot));
+        }
+        assert_eq!(a.search("furosimide"), b.search("furosimide"));
+        assert_eq!(a.prefixed("furo"), b.prefixed("furo"));
+    }
+
+    #[test]
+    fn a_dropped_pattern_leaves_its_table_zeroed() {
+        let mut table = Vec::new();
+        let mut rows = Default::default();
+        for text in [&b"furosemide"[..], b"", &[b'x'; 70]] {
+            let p = Pattern::new(text, &mut table).unwrap();
+            assert_eq!(
+                p.osa(b"furosimide", 3, &mut rows).min(4),
+                osa(text, b"furosimide", 3, &mut rows)
+            );
+            drop(p);
+            assert!(table.len() == 256 && table.iter().all(|&w| w == 0));
+        }
+        assert!(Pattern::new(b"a", &mut vec![0; 3]).is_none());
     }
 
     #[test]

@@ -3,12 +3,12 @@
 //! other substance — plus exact, compact, prefix and fuzzy lookups over both.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 
-use crate::blob::{Blob, BlobWriter};
-use crate::fuzzy::{self, FuzzyIndex};
+use crate::blob::BlobWriter;
+use crate::fuzzy;
 use crate::kb::{AliasKind, DrugId, Kb};
 use crate::normalize;
 use crate::vocab::Vocabulary;
@@ -27,7 +27,8 @@ const VOCABULARY_MAX_WORDS: usize = 6;
 const FUZZY_MEMO_CAPACITY: usize = 16 * 1024;
 
 /// Fuzzy search results by query key (a misspelling recurs with other strengths and forms).
-type FuzzyMemo = HashMap<Box<str>, Vec<FuzzyHit>, foldhash::fast::RandomState>;
+/// Hits are shared with the callers, so that a remembered search is not copied.
+type FuzzyMemo = HashMap<Box<str>, Arc<[FuzzyHit]>, foldhash::fast::RandomState>;
 
 /// Where a name comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub struct FuzzyHit {
 pub struct Lexicon {
     names: Vec<Name>,
     index: HashMap<Box<str>, NameId, foldhash::fast::RandomState>,
-    kb_fuzzy: Vec<u8>,
+    kb_fuzzy: fuzzy::OwnedIndex,
     vocab: VocabIndex<'static>,
     max_words: usize,
     /// Shared by the worker threads; a search is run outside the lock.
@@ -104,7 +105,7 @@ impl Lexicon {
         let mut lex = Lexicon {
             names: Vec::new(),
             index: HashMap::default(),
-            kb_fuzzy: Vec::new(),
+            kb_fuzzy: fuzzy::OwnedIndex::new(Vec::new()),
             vocab: vocab.index(),
             max_words: VOCABULARY_MAX_WORDS,
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
@@ -135,7 +136,7 @@ impl Lexicon {
         }
         let mut w = BlobWriter::default();
         fuzzy::write_index(&mut w, fuzzy_entries);
-        lex.kb_fuzzy = w.finish();
+        lex.kb_fuzzy = fuzzy::OwnedIndex::new(w.finish());
         Ok(lex)
     }
 
@@ -207,10 +208,33 @@ impl Lexicon {
         }
     }
 
+    /// Where a name comes from (what [`Lexicon::name`] gives, without building the rest).
+    #[must_use]
+    pub fn origin(&self, id: NameId) -> Origin {
+        self.names
+            .get(id as usize)
+            .map_or(Origin::Vocabulary, |n| n.origin)
+    }
+
+    /// A name's normalized key (what [`Lexicon::name`] gives, without building the rest).
+    #[must_use]
+    pub fn key(&self, id: NameId) -> &str {
+        match self.names.get(id as usize) {
+            Some(n) => &n.key,
+            None => self.vocab.key(id - self.kb_count()),
+        }
+    }
+
     /// Whether a name stands for a target (alone or in combination).
     #[must_use]
     pub fn is_target(&self, id: NameId) -> bool {
-        matches!(self.name(id).meaning, Meaning::Targets(_))
+        match self.names.get(id as usize) {
+            Some(n) => matches!(n.meaning, Meaning::Targets(_)),
+            None => self
+                .vocab()
+                .substances_of(id - self.kb_count())
+                .any(|s| self.substance_target(s).is_some()),
+        }
     }
 
     /// Number of names.
@@ -263,16 +287,22 @@ impl Lexicon {
     /// a knowledge-base name shadows are left out. Results are remembered per query.
     #[must_use]
     pub fn fuzzy_search(&self, query: &str) -> Vec<FuzzyHit> {
+        self.fuzzy_hits(query).to_vec()
+    }
+
+    /// [`Lexicon::fuzzy_search`], the hits shared with the memo rather than copied.
+    #[must_use]
+    pub fn fuzzy_hits(&self, query: &str) -> Arc<[FuzzyHit]> {
         let cached = self.fuzzy_memo().get(query).cloned();
         if let Some(hits) = cached {
             return hits;
         }
-        let hits = self.fuzzy_search_uncached(query);
+        let hits: Arc<[FuzzyHit]> = self.fuzzy_search_uncached(query).into();
         let mut memo = self.fuzzy_memo();
         if memo.len() >= FUZZY_MEMO_CAPACITY {
             memo.clear();
         }
-        memo.insert(query.into(), hits.clone());
+        memo.insert(query.into(), Arc::clone(&hits));
         hits
     }
 
@@ -284,8 +314,18 @@ impl Lexicon {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
-        let kb = FuzzyIndex::read(Blob::new(&self.kb_fuzzy), 0);
+    /// Forgets every remembered fuzzy search, so that the next searches run again (for benchmarks
+    /// of the search itself, and of what a cache miss costs).
+    #[doc(hidden)]
+    pub fn forget_fuzzy_searches(&self) {
+        self.fuzzy_memo().clear();
+    }
+
+    /// [`Lexicon::fuzzy_search`] without the memo: the search itself (for benchmarks).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
+        let kb = self.kb_fuzzy.index();
         let mut hits: Vec<FuzzyHit> = kb
             .search(query)
             .into_iter()
@@ -318,7 +358,7 @@ impl Lexicon {
     /// Names whose compact key starts with `prefix`, or `None` when there are more than `limit`.
     #[must_use]
     pub fn prefixed(&self, prefix: &str, limit: usize) -> Option<Vec<NameId>> {
-        let kb = FuzzyIndex::read(Blob::new(&self.kb_fuzzy), 0);
+        let kb = self.kb_fuzzy.index();
         let vf = self.vocab().fuzzy();
         let (kr, vr) = (kb.prefixed(prefix), vf.prefixed(prefix));
         if kr.len() + vr.len() > limit {
@@ -396,8 +436,18 @@ mod tests {
         ] {
             let fresh = l.fuzzy_search_uncached(q);
             assert_eq!(l.fuzzy_search(q), fresh, "{q}: first call");
-            assert_eq!(l.fuzzy_search(q), fresh, "{q}: remembered");
+            assert_eq!(*l.fuzzy_hits(q), *fresh, "{q}: remembered");
         }
+    }
+
+    #[test]
+    fn forgetting_fuzzy_searches_empties_the_memo() {
+        let l = lex();
+        let first = l.fuzzy_search("furosimide");
+        assert_eq!(l.fuzzy_memo().len(), 1);
+        l.forget_fuzzy_searches();
+        assert!(l.fuzzy_memo().is_empty());
+        assert_eq!(l.fuzzy_search("furosimide"), first);
     }
 
     #[test]
@@ -417,6 +467,19 @@ mod tests {
             l.fuzzy_search("furosimide"),
             l.fuzzy_search_uncached("furosimide")
         );
+    }
+
+    #[test]
+    fn origin_key_and_target_agree_with_the_whole_name() {
+        let l = lex();
+        for id in (0..l.len()).step_by(7).chain([0, l.len() - 1]) {
+            let id = id as NameId;
+            let name = l.name(id);
+            assert_eq!(l.origin(id), name.origin, "{id}");
+            assert_eq!(l.key(id), name.key, "{id}");
+            let target = matches!(name.meaning, Meaning::Targets(_));
+            assert_eq!(l.is_target(id), target, "{id}");
+        }
     }
 
     #[test]

@@ -151,7 +151,7 @@ fn phrase_pass(
     hits: &mut Vec<Placed>,
     salts_alone: bool,
 ) {
-    let mut key = String::new();
+    let (mut key, mut other) = (String::new(), String::new());
     let mut i = 0;
     while i < tokens.len() {
         if covered[i] {
@@ -167,7 +167,7 @@ fn phrase_pass(
             {
                 continue;
             }
-            if let Some(hit) = phrase(lex, window, &mut key) {
+            if let Some(hit) = phrase(lex, window, &mut key, &mut other) {
                 found = Some((len, hit));
                 break;
             }
@@ -197,24 +197,24 @@ fn phrase_pass(
     }
 }
 
-fn phrase(lex: &Lexicon, window: &[Token], key: &mut String) -> Option<Hit> {
+fn phrase(lex: &Lexicon, window: &[Token], key: &mut String, other: &mut String) -> Option<Hit> {
     join(window, " ", key);
     if let Some(id) = lex.lookup(key) {
-        return Some(exact(lex, id, key.clone(), How::of(lex.name(id).origin)));
+        return Some(exact(lex, id, key.clone(), How::of(lex.origin(id))));
     }
     if window.len() > 1 {
-        let text = key.clone();
-        join(window, "", key);
-        if let Some(id) = lex.lookup(key) {
-            return Some(exact(lex, id, text, How::Joined));
+        // `key` keeps the spaced text; `other` holds the joined and swapped keys.
+        join(window, "", other);
+        if let Some(id) = lex.lookup(other) {
+            return Some(exact(lex, id, key.clone(), How::Joined));
         }
         if window.len() == 2 {
-            key.clear();
-            key.push_str(&window[1].text);
-            key.push(' ');
-            key.push_str(&window[0].text);
-            if let Some(id) = lex.lookup(key) {
-                return Some(exact(lex, id, text, How::of(lex.name(id).origin)));
+            other.clear();
+            other.push_str(&window[1].text);
+            other.push(' ');
+            other.push_str(&window[0].text);
+            if let Some(id) = lex.lookup(other) {
+                return Some(exact(lex, id, key.clone(), How::of(lex.origin(id))));
             }
         }
     }
@@ -255,7 +255,7 @@ struct Run<'a> {
 /// other-language ending, fuzzy. A window that takes in a soft word must find a target to replace
 /// it. What still matches nothing is reported as unmatched.
 fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: &mut Vec<String>) {
-    let mut key = String::new();
+    let (mut key, mut spaced) = (String::new(), String::new());
     let mut s = run.start;
     'outer: while s < run.end {
         for len in (1..=3.min(run.end - s)).rev() {
@@ -265,24 +265,21 @@ fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: 
                 continue;
             }
             join(window, "", &mut key);
-            let text = window
-                .iter()
-                .map(|t| t.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
+            join(window, " ", &mut spaced);
+            let text = spaced.as_str();
             let single = len == 1;
             let found = single
-                .then(|| glued_salt(lex, &key, &text))
+                .then(|| glued_salt(lex, &key, text))
                 .flatten()
                 .or_else(|| {
                     if single && run.has_number {
-                        shorthand(lex, &key, &text)
+                        shorthand(lex, &key, text)
                     } else {
                         None
                     }
                 })
-                .or_else(|| ending(lex, &key, &text))
-                .or_else(|| fuzzy(lex, &key, &text))
+                .or_else(|| ending(lex, &key, text))
+                .or_else(|| fuzzy(lex, &key, text))
                 .filter(|h| softs == 0 || involves_target(lex, h.name) || !h.review.is_empty());
             if let Some(hit) = found {
                 hits.retain(|p| p.pos + p.len <= s || p.pos >= s + len);
@@ -349,12 +346,20 @@ fn ending(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
         return None;
     }
     let stem = key.trim_end_matches(['a', 'o', 'e']);
-    let mut variants = vec![format!("{key}e"), stem.to_owned(), format!("{stem}e")];
-    variants.retain(|v| v != key);
+    // The variants `{key}e`, `{stem}`, `{stem}e`, each in one buffer in turn.
+    let mut v = String::with_capacity(key.len() + 1);
     let mut found: Option<NameId> = None;
-    for v in &variants {
+    for (base, e) in [(key, true), (stem, false), (stem, true)] {
+        v.clear();
+        v.push_str(base);
+        if e {
+            v.push('e');
+        }
+        if v == key {
+            continue;
+        }
         // Only one-word names: `vitamin` + `e` is not an ending of `vitamin e`.
-        if let Some(id) = lex.lookup(v).filter(|&id| !lex.name(id).key.contains(' ')) {
+        if let Some(id) = lex.lookup(&v).filter(|&id| !lex.key(id).contains(' ')) {
             match found {
                 Some(f) if !same_drug(lex, f, id) => return None,
                 Some(_) => {}
@@ -377,7 +382,7 @@ fn ending(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
 /// Approximate match over the whole vocabulary; a near tie that involves a target goes to review.
 fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     let mut cands: Vec<(NameId, f32, f32)> = Vec::new();
-    for h in lex.fuzzy_search(key) {
+    for h in lex.fuzzy_hits(key).iter() {
         let id = h.name;
         if cands.iter().any(|c| same_drug(lex, c.0, id)) {
             continue;
@@ -437,8 +442,7 @@ fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     // A truncation ends inside the first word of every name it starts; a complete word
     // (`conjugated` in `conjugated linoleic acid`) is not shorthand.
     let truncates = |id: NameId| {
-        let name = lex.name(id);
-        let first = name.key.split(' ').next().unwrap_or_default();
+        let first = lex.key(id).split(' ').next().unwrap_or_default();
         first.len() > key.len() && first.starts_with(key)
     };
     if names.is_empty() || !names.iter().all(|&id| truncates(id)) {
@@ -457,8 +461,8 @@ fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     let name = names
         .into_iter()
         .filter(|&id| drugs_of(lex, id) == common)
-        .min_by_key(|&id| lex.name(id).key.len())?;
-    let score = key.len() as f32 / lex.name(name).key.len().max(1) as f32;
+        .min_by_key(|&id| lex.key(id).len())?;
+    let score = key.len() as f32 / lex.key(name).len().max(1) as f32;
     Some(Hit {
         text: text.to_owned(),
         name,

@@ -17,7 +17,8 @@ const SUBSTANCE_ENDS: usize = 10;
 const SUBSTANCE_IDS: usize = 11;
 const COMPACT: usize = 12;
 const COMPACT_NAMES: usize = 14;
-const FUZZY: usize = 15;
+const KEY_TABLE: usize = 15;
+const FUZZY: usize = 16;
 
 /// Builds the index from `vocabulary.tsv` text (`#` comments, a `name<TAB>substance` header, one
 /// name per line). Errors name the origin and line.
@@ -164,8 +165,32 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
     let compact_keys: Vec<&str> = compact.keys().map(String::as_str).collect();
     w.strings(&compact_keys);
     w.u32s(&compact.values().copied().collect::<Vec<_>>());
+    w.u32s(&key_table(&name_keys, &compact_keys));
     fuzzy::write_index(&mut w, fuzzy_entries);
     Ok(w.finish())
+}
+
+/// A hash of a key for the key table (FNV-1a: the same wherever the blob is built or read).
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// An open-addressing table over the name keys then the compact keys (no key is in both), a
+/// power of two in size and at most half full: 0 for an empty entry, else one more than the key's
+/// position, counting the name keys first.
+fn key_table(keys: &[&str], compact: &[&str]) -> Vec<u32> {
+    let size = (2 * (keys.len() + compact.len())).next_power_of_two();
+    let mut table = vec![0u32; size];
+    for (i, key) in keys.iter().chain(compact).enumerate() {
+        let mut at = key_hash(key) as usize & (size - 1);
+        while table[at] != 0 {
+            at = (at + 1) & (size - 1);
+        }
+        table[at] = u32::try_from(i + 1).unwrap_or(u32::MAX);
+    }
+    table
 }
 
 /// Whether normalizing a name drops a one-letter word (`vitamin q` would become `vitamin`, and then
@@ -201,6 +226,7 @@ pub struct VocabIndex<'a> {
     substance_ids: U32s<'a>,
     compact: Strings<'a>,
     compact_names: U32s<'a>,
+    key_table: U32s<'a>,
     fuzzy: FuzzyIndex<'a>,
 }
 
@@ -219,6 +245,7 @@ impl<'a> VocabIndex<'a> {
             substance_ids: b.u32s(SUBSTANCE_IDS),
             compact: b.strings(COMPACT),
             compact_names: b.u32s(COMPACT_NAMES),
+            key_table: b.u32s(KEY_TABLE),
             fuzzy: FuzzyIndex::read(b, FUZZY),
         }
     }
@@ -238,6 +265,34 @@ impl<'a> VocabIndex<'a> {
     /// The name stored under a normalized key, spaced or compact.
     #[must_use]
     pub fn lookup(&self, key: &str) -> Option<u32> {
+        let size = self.key_table.len();
+        if size.is_power_of_two() && size >= 2 * (self.keys.len() + self.compact.len()) {
+            return self.lookup_hashed(key, size);
+        }
+        self.lookup_searched(key)
+    }
+
+    /// [`VocabIndex::lookup`] through the key table: a probe from the key's hash to the first
+    /// empty entry (the table is at most half full).
+    fn lookup_hashed(&self, key: &str, size: usize) -> Option<u32> {
+        let names = self.keys.len();
+        let mut at = key_hash(key) as usize & (size - 1);
+        for _ in 0..size {
+            let i = self.key_table.get(at).checked_sub(1)? as usize;
+            if i < names {
+                if self.keys.get(i) == key {
+                    return u32::try_from(i).ok();
+                }
+            } else if self.compact.get(i - names) == key {
+                return Some(self.compact_names.get(i - names));
+            }
+            at = (at + 1) & (size - 1);
+        }
+        None
+    }
+
+    /// [`VocabIndex::lookup`] by binary search, for a blob without a key table.
+    fn lookup_searched(&self, key: &str) -> Option<u32> {
         if let Some(i) = self.keys.find(key) {
             return u32::try_from(i).ok();
         }
@@ -314,6 +369,28 @@ mod tests {
         assert_eq!(v.substances_of(v.lookup("hyzaar").unwrap()).count(), 2);
         assert_eq!(v.lookup("ironsucrose"), v.lookup("iron sucrose"));
         assert!(v.lookup("nothing").is_none());
+    }
+
+    #[test]
+    fn the_key_table_finds_what_a_binary_search_finds() {
+        let blob = build_from_tsv(TSV, "t.tsv").unwrap();
+        for v in [
+            VocabIndex::read(&blob),
+            crate::vocab::Vocabulary::builtin().index(),
+        ] {
+            agrees_with_binary_search(v);
+        }
+    }
+
+    fn agrees_with_binary_search(v: VocabIndex<'_>) {
+        assert!(v.key_table.len().is_power_of_two());
+        let size = v.key_table.len();
+        let compact = (0..v.compact.len()).map(|i| v.compact.get(i));
+        let keys = (0..v.keys.len()).map(|i| v.keys.get(i));
+        let misses = ["", "nothing", "iron", "ironsucros", "lipitorx"];
+        for key in keys.chain(compact).chain(misses) {
+            assert_eq!(v.lookup_hashed(key, size), v.lookup_searched(key), "{key}");
+        }
     }
 
     #[test]
