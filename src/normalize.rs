@@ -103,32 +103,34 @@ fn push_raw(raw: &str, out: &mut Normalized) {
     // Letters and digits glued together (`furosemide40mg`, `20mg`, `q4h`) are split apart; the
     // numbers are strengths or schedules, never names.
     // A dot belongs to the run it follows: `0.625` is a number, `b.i.d` an abbreviation.
-    let bytes = raw.as_bytes();
-    let mut digit = Vec::with_capacity(bytes.len());
-    for (i, &b) in bytes.iter().enumerate() {
-        let d = if b == b'.' {
-            i == 0 || digit[i - 1]
-        } else {
-            b.is_ascii_digit()
-        };
-        digit.push(d);
+    // Each part is a run of bytes of one class, found in one pass.
+    let mut prev = true;
+    let (mut start, mut start_digit) = (0, true);
+    for (i, &b) in raw.as_bytes().iter().enumerate() {
+        let digit = if b == b'.' { prev } else { b.is_ascii_digit() };
+        if i == 0 {
+            start_digit = digit;
+        } else if digit != prev {
+            push_part(&raw[start..i], start_digit, out);
+            (start, start_digit) = (i, digit);
+        }
+        prev = digit;
     }
-    let mut start = 0;
-    for i in 1..=bytes.len() {
-        if i < bytes.len() && digit[i] == digit[i - 1] {
-            continue;
+    push_part(&raw[start..], start_digit, out);
+}
+
+/// One part of a run: a number (noted, never a name) or letters with their dots.
+fn push_part(part: &str, digit: bool, out: &mut Normalized) {
+    if digit {
+        out.has_number |= part.bytes().any(|b| b.is_ascii_digit());
+    } else if !part.contains('.') {
+        push_word(part, out);
+    } else if part.split('.').all(|w| w.len() <= 2) {
+        push_word(&part.replace('.', ""), out);
+    } else {
+        for word in part.split('.') {
+            push_word(word, out);
         }
-        let part = &raw[start..i];
-        if digit[start] {
-            out.has_number |= part.bytes().any(|b| b.is_ascii_digit());
-        } else if part.split('.').all(|w| w.len() <= 2) {
-            push_word(&part.replace('.', ""), out);
-        } else {
-            for word in part.split('.') {
-                push_word(word, out);
-            }
-        }
-        start = i;
     }
 }
 
@@ -471,6 +473,15 @@ mod tests {
         assert_eq!(words("furosemide 40 mg PO BID"), "furosemide");
         assert_eq!(words("metolazone 2.5mg p.o. b.i.d."), "metolazone");
         assert_eq!(words("Forteo pen 600 mcg/2.4 mL"), "forteo");
+    }
+
+    #[test]
+    fn glued_letters_digits_and_dots_split_where_their_class_changes() {
+        assert_eq!(words("furosemide40mg"), "furosemide");
+        assert_eq!(words("abc12def.gh34.5xyz"), "abc def gh xyz");
+        assert_eq!(words("vit.b12 a.b.c"), "vit b abc");
+        assert!(normalize("x2.5").has_number);
+        assert!(!normalize("a.b.c").has_number);
     }
 
     #[test]
