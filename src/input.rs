@@ -456,8 +456,7 @@ impl BatchReader {
                 error,
             }));
         }
-        let (patient, _) = decode(rec.get(self.patient).unwrap_or_default());
-        let (med, _) = decode(rec.get(self.med).unwrap_or_default());
+        let (patient, med) = two_fields(rec, self.patient, self.med);
         let patient = trim_cow(patient);
         let med = trim_cow(med);
         let error = if rec.len() != self.width {
@@ -477,6 +476,32 @@ impl BatchReader {
             error,
         }))
     }
+}
+
+/// Fields `a` and `b` of a record as text (missing fields are empty): both checked as UTF-8 at
+/// once when the bytes from one to the other are, each decoded on its own otherwise.
+fn two_fields(rec: &Record, a: usize, b: usize) -> (Cow<'_, str>, Cow<'_, str>) {
+    let (sa, sb) = (rec.span(a).unwrap_or(0..0), rec.span(b).unwrap_or(0..0));
+    let (lo, hi) = (sa.start.min(sb.start), sa.end.max(sb.end));
+    if let Some(text) = rec
+        .buf
+        .get(lo..hi)
+        .and_then(|t| std::str::from_utf8(t).ok())
+    {
+        let field = |s: std::ops::Range<usize>| {
+            if s.is_empty() {
+                return Some("");
+            }
+            text.get(s.start - lo..s.end - lo)
+        };
+        if let (Some(x), Some(y)) = (field(sa.clone()), field(sb.clone())) {
+            return (Cow::Borrowed(x), Cow::Borrowed(y));
+        }
+    }
+    (
+        decode(rec.get(a).unwrap_or_default()).0,
+        decode(rec.get(b).unwrap_or_default()).0,
+    )
 }
 
 fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
@@ -537,6 +562,30 @@ mod tests {
             assert_eq!(trim_cow(Cow::Borrowed(raw)), trimmed, "{raw:?}");
             assert_eq!(trim_cow(Cow::Owned(raw.to_owned())), trimmed, "{raw:?}");
         }
+    }
+
+    fn record(fields: &[&[u8]]) -> Record {
+        let mut rec = Record::default();
+        for f in fields {
+            rec.buf.extend_from_slice(f);
+            rec.ends.push(rec.buf.len());
+        }
+        rec
+    }
+
+    #[test]
+    fn two_fields_are_decoded_as_utf8_or_each_as_windows_1252() {
+        let rec = record(&[b"P1", b"x", "furosémide".as_bytes()]);
+        assert_eq!(two_fields(&rec, 0, 2), ("P1".into(), "furosémide".into()));
+        assert_eq!(two_fields(&rec, 2, 0), ("furosémide".into(), "P1".into()));
+        let rec = record(&[b"P\xe92", b"furos\xe9mide"]);
+        assert_eq!(two_fields(&rec, 0, 1), ("Pé2".into(), "furosémide".into()));
+        let rec = record(&[b"P1", "é".as_bytes(), b"\xff"]);
+        assert_eq!(two_fields(&rec, 0, 1), ("P1".into(), "é".into()));
+        assert_eq!(two_fields(&rec, 1, 2), ("é".into(), "ÿ".into()));
+        let rec = record(&[b"P1", b""]);
+        assert_eq!(two_fields(&rec, 0, 1), ("P1".into(), "".into()));
+        assert_eq!(two_fields(&rec, 0, 5), ("P1".into(), "".into()));
     }
 
     #[test]

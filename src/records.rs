@@ -62,9 +62,15 @@ impl Record {
     /// Field `i`, if present.
     #[must_use]
     pub fn get(&self, i: usize) -> Option<&[u8]> {
+        self.buf.get(self.span(i)?)
+    }
+
+    /// Where field `i` lies in `buf`, if present.
+    #[must_use]
+    pub fn span(&self, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.buf[start..end])
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        Some(start..end)
     }
 
     /// All fields.
