@@ -81,7 +81,7 @@ struct Chunk {
     /// Encoded records (CSV and JSON formats, one record per finding).
     out: Vec<u8>,
     /// Each item's screening (table format and `--summary`, which the writer builds in order).
-    encoded: Vec<Arc<Encoded>>,
+    encoded: Vec<Encoded>,
     /// Counts of the encoded records.
     counts: Summary,
 }
@@ -100,13 +100,13 @@ impl Chunk {
 /// a hit reads the table slot and the encoding, nothing else).
 #[derive(Default)]
 struct Cache {
-    table: hashbrown::HashTable<Arc<Encoded>>,
+    table: hashbrown::HashTable<Encoded>,
     hasher: foldhash::fast::RandomState,
 }
 
 impl Cache {
     fn hash(&self, text: &str) -> u64 {
-        self.hasher.hash_one(text)
+        self.hasher.hash_one(text.as_bytes())
     }
 
     fn len(&self) -> usize {
@@ -117,8 +117,9 @@ impl Cache {
         self.table.clear();
     }
 
-    fn get(&self, hash: u64, text: &str) -> Option<&Arc<Encoded>> {
-        self.table.find(hash, |e| e.input() == text)
+    fn get(&self, hash: u64, text: &str) -> Option<&Encoded> {
+        self.table
+            .find(hash, |e| e.input_bytes() == text.as_bytes())
     }
 
     /// The entry for `text`, inserted with `make` when missing.
@@ -126,19 +127,23 @@ impl Cache {
         &mut self,
         hash: u64,
         text: &str,
-        make: impl FnOnce() -> Arc<Encoded>,
-    ) -> &Arc<Encoded> {
+        make: impl FnOnce() -> Encoded,
+    ) -> &Encoded {
         let hasher = &self.hasher;
         self.table
-            .entry(hash, |e| e.input() == text, |e| hasher.hash_one(e.input()))
+            .entry(
+                hash,
+                |e| e.input_bytes() == text.as_bytes(),
+                |e| hasher.hash_one(e.input_bytes()),
+            )
             .or_insert_with(make)
             .into_mut()
     }
 
-    fn insert(&mut self, hash: u64, enc: Arc<Encoded>) {
+    fn insert(&mut self, hash: u64, enc: Encoded) {
         let hasher = &self.hasher;
         self.table
-            .insert_unique(hash, enc, |e| hasher.hash_one(e.input()));
+            .insert_unique(hash, enc, |e| hasher.hash_one(e.input_bytes()));
     }
 }
 
@@ -415,9 +420,9 @@ impl<'c> Worker<'c> {
         for item in &chunk.items {
             let input = chunk.input(item);
             let error;
-            let enc: &Arc<Encoded> = match &item.error {
+            let enc: &Encoded = match &item.error {
                 Some(reason) => {
-                    error = Arc::new(self.ctx.error_entry(self.format, input, reason.clone()));
+                    error = self.ctx.error_entry(self.format, input, reason.clone());
                     &error
                 }
                 None => {
@@ -443,7 +448,7 @@ impl<'c> Worker<'c> {
                 self.records
                     .append(&mut chunk.out, &self.patient.1, item.row, enc, &mut started);
             } else {
-                chunk.encoded.push(Arc::clone(enc));
+                chunk.encoded.push(enc.clone());
             }
         }
     }
@@ -455,9 +460,9 @@ fn resolve_shared(
     format: Format,
     shared: Option<&Mutex<Shared>>,
     text: &str,
-) -> Arc<Encoded> {
+) -> Encoded {
     let Some(shared) = shared else {
-        return Arc::new(ctx.screen_entry(format, text));
+        return ctx.screen_entry(format, text);
     };
     let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(enc) = lock().get(text) {
@@ -465,8 +470,8 @@ fn resolve_shared(
     }
     // Resolved outside the lock: two workers meeting the same new entry at once may both
     // resolve it, with the same result.
-    let enc = Arc::new(ctx.screen_entry(format, text));
-    lock().insert(Arc::clone(&enc));
+    let enc = ctx.screen_entry(format, text);
+    lock().insert(enc.clone());
     enc
 }
 
@@ -488,17 +493,17 @@ impl Shared {
         }
     }
 
-    fn get(&mut self, text: &str) -> Option<Arc<Encoded>> {
+    fn get(&mut self, text: &str) -> Option<Encoded> {
         let hash = self.newer.hash(text);
         if let Some(enc) = self.newer.get(hash, text) {
-            return Some(Arc::clone(enc));
+            return Some(enc.clone());
         }
-        let enc = Arc::clone(self.older.get(self.older.hash(text), text)?);
-        self.insert(Arc::clone(&enc));
+        let enc = self.older.get(self.older.hash(text), text)?.clone();
+        self.insert(enc.clone());
         Some(enc)
     }
 
-    fn insert(&mut self, enc: Arc<Encoded>) {
+    fn insert(&mut self, enc: Encoded) {
         let hash = self.newer.hash(enc.input());
         if self.newer.get(hash, enc.input()).is_some() {
             return;
@@ -679,9 +684,9 @@ mod tests {
     use crate::kb::Kb;
     use crate::screen::Finding;
 
-    fn entry(kb: &Kb, text: &str) -> Arc<Encoded> {
+    fn entry(kb: &Kb, text: &str) -> Encoded {
         let findings = vec![Finding::error("test".into())];
-        Arc::new(crate::report::encode(Format::Csv, kb, text, findings))
+        crate::report::encode(Format::Csv, kb, text, findings)
     }
 
     #[test]

@@ -59,80 +59,103 @@ pub struct Entry<'a> {
     pub input: &'a str,
 }
 
-/// A screened entry, encoded for one format; cheap to write many times. What writing a record
-/// needs sits in one allocation (the input, its encoded field, the encoded heads), so that an entry
-/// met again costs few cache misses; full findings are kept for the table only.
+/// A screened entry, encoded for one format; cheap to clone (shared) and to write many times.
+/// Everything writing a record needs sits in one allocation — a small header (counts, and per
+/// finding its status, drug, tail and where its head ends), then the input, its encoded field and
+/// the encoded heads — so that an entry met again costs one cache miss, not one per part. Full
+/// findings are kept for the table format only.
 #[derive(Clone, Debug)]
 pub struct Encoded {
-    /// The input, then its encoded field, then the heads of the findings, back to back.
-    text: Box<str>,
-    input_len: u32,
-    field_end: u32,
-    /// One part per finding: the first inline (most entries have one), the others after it.
-    count: u32,
-    first: Part,
-    rest: Vec<Part>,
-    counts: Counts,
-    /// The findings themselves, for the table format (empty otherwise).
-    table: Vec<Finding>,
+    bytes: std::sync::Arc<[u8]>,
+    table: Option<std::sync::Arc<[Finding]>>,
 }
 
-/// One finding: its status and drug, the end of its head in [`Encoded::text`], its tail's index.
-#[derive(Clone, Copy, Debug)]
-struct Part {
-    head_end: u32,
-    tail: u32,
-    drug: Option<DrugId>,
-    status: Status,
-}
-
-/// An entry's findings counted by status (in [`Status`] order), and their highest level.
-#[derive(Clone, Copy, Debug, Default)]
-struct Counts {
-    by_status: [u16; 6],
-    highest: Option<Level>,
-}
+// The header of [`Encoded::bytes`]: little-endian u32s at these offsets, then `PART` bytes per
+// finding (head end, tail index, drug or `NO_DRUG`, status index), then the input.
+const H_INPUT_LEN: usize = 0;
+const H_FIELD_END: usize = 4;
+const H_COUNT: usize = 8;
+/// Six u16 counts, one per status in [`Status`] order.
+const H_BY_STATUS: usize = 12;
+/// The highest level among flagged and warning findings: 0 for none, else 1 + its index.
+const H_HIGHEST: usize = 24;
+const HEADER: usize = 28;
+const PART: usize = 16;
+const NO_DRUG: u32 = u32::MAX;
+/// Statuses by index (`status as usize`).
+const STATUSES: [Status; 6] = [
+    Status::Warning,
+    Status::Flagged,
+    Status::Review,
+    Status::Clear,
+    Status::Unrecognized,
+    Status::Error,
+];
 
 impl Encoded {
+    fn u32_at(&self, at: usize) -> u32 {
+        self.bytes
+            .get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map_or(0, u32::from_le_bytes)
+    }
+
+    fn count(&self) -> usize {
+        self.u32_at(H_COUNT) as usize
+    }
+
+    fn input_start(&self) -> usize {
+        HEADER + self.count() * PART
+    }
+
     /// The full findings, kept when encoding for the table format (empty for the others).
     #[must_use]
     pub fn table_findings(&self) -> &[Finding] {
-        &self.table
+        self.table.as_deref().unwrap_or_default()
     }
 
     /// Each finding's status and drug, in order.
     pub fn outcomes(&self) -> impl Iterator<Item = (Status, Option<DrugId>)> + '_ {
-        self.all_parts().map(|p| (p.status, p.drug))
+        (0..self.count()).map(|i| {
+            let at = HEADER + i * PART;
+            let drug = self.u32_at(at + 8);
+            let status = STATUSES
+                .get(self.u32_at(at + 12) as usize)
+                .copied()
+                .unwrap_or(Status::Error);
+            (status, (drug != NO_DRUG).then_some(drug as usize))
+        })
     }
 
     /// The input text the entry was screened from.
     #[must_use]
     pub fn input(&self) -> &str {
-        self.text.get(..self.input_len as usize).unwrap_or_default()
+        std::str::from_utf8(self.input_bytes()).unwrap_or_default()
+    }
+
+    /// The input text's bytes.
+    #[must_use]
+    pub fn input_bytes(&self) -> &[u8] {
+        let start = self.input_start();
+        let len = self.u32_at(H_INPUT_LEN) as usize;
+        self.bytes.get(start..start + len).unwrap_or_default()
     }
 
     fn input_field(&self) -> &[u8] {
-        self.text
-            .as_bytes()
-            .get(self.input_len as usize..self.field_end as usize)
-            .unwrap_or_default()
-    }
-
-    fn all_parts(&self) -> impl Iterator<Item = &Part> {
-        std::iter::once(&self.first)
-            .chain(&self.rest)
-            .take(self.count as usize)
+        let start = self.input_start() + self.u32_at(H_INPUT_LEN) as usize;
+        let end = self.u32_at(H_FIELD_END) as usize;
+        self.bytes.get(start..end).unwrap_or_default()
     }
 
     /// Each finding's encoded head and tail index.
     fn parts(&self) -> impl Iterator<Item = (&[u8], usize)> {
-        let mut start = self.field_end as usize;
-        let bytes = self.text.as_bytes();
-        self.all_parts().map(move |p| {
-            let end = p.head_end as usize;
-            let head = bytes.get(start..end).unwrap_or_default();
+        let mut start = self.u32_at(H_FIELD_END) as usize;
+        (0..self.count()).map(move |i| {
+            let at = HEADER + i * PART;
+            let end = self.u32_at(at) as usize;
+            let head = self.bytes.get(start..end).unwrap_or_default();
             start = end;
-            (head, p.tail as usize)
+            (head, self.u32_at(at + 4) as usize)
         })
     }
 }
@@ -161,16 +184,25 @@ pub struct Summary {
 impl Summary {
     /// Counts one entry with all its findings.
     pub fn add_entry(&mut self, enc: &Encoded) {
-        let c = &enc.counts;
-        let [warnings, flagged, review, clear, unrecognized, errors] = c.by_status.map(u64::from);
+        let n = |i: usize| {
+            let at = H_BY_STATUS + 2 * i;
+            enc.bytes
+                .get(at..at + 2)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, |b| u64::from(u16::from_le_bytes(b)))
+        };
         self.entries += 1;
-        self.warnings += warnings;
-        self.flagged += flagged;
-        self.review += review;
-        self.clear += clear;
-        self.unrecognized += unrecognized;
-        self.errors += errors;
-        self.highest = self.highest.max(c.highest);
+        self.warnings += n(Status::Warning as usize);
+        self.flagged += n(Status::Flagged as usize);
+        self.review += n(Status::Review as usize);
+        self.clear += n(Status::Clear as usize);
+        self.unrecognized += n(Status::Unrecognized as usize);
+        self.errors += n(Status::Error as usize);
+        let highest = enc.bytes.get(H_HIGHEST).copied().unwrap_or(0);
+        let level = Level::ALL
+            .get(usize::from(highest).wrapping_sub(1))
+            .copied();
+        self.highest = self.highest.max(level);
     }
 
     /// Adds the counts of another part of the same output.
@@ -222,14 +254,15 @@ fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
 /// Encodes findings for one format; pure, so it can run on worker threads.
 #[must_use]
 pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> Encoded {
-    let mut bytes = Vec::with_capacity(input.len() * 2 + 160 * findings.len());
+    let none = kb.drugs.len();
+    let mut by_status = [0u16; 6];
+    let mut highest: Option<Level> = None;
+    let mut bytes = vec![0u8; HEADER + PART * findings.len()];
+    bytes.reserve(input.len() * 2 + 160 * findings.len());
     bytes.extend_from_slice(input.as_bytes());
     field(format, &mut bytes, input);
     let field_end = offset(bytes.len());
-    let none = kb.drugs.len();
-    let mut parts = Vec::with_capacity(findings.len());
-    let mut counts = Counts::default();
-    for f in &findings {
+    for (i, f) in findings.iter().enumerate() {
         match format {
             Format::Csv => bytes.extend_from_slice(&csv::head(kb, f)),
             Format::Jsonl | Format::Json => bytes.extend_from_slice(&json::head(kb, f)),
@@ -239,46 +272,44 @@ pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> E
             .drug
             .filter(|&d| f.status != Status::Clear && d < none)
             .unwrap_or(none);
-        parts.push(Part {
-            head_end: offset(bytes.len()),
-            tail: offset(tail),
-            drug: f.drug,
-            status: f.status,
-        });
-        let n = &mut counts.by_status[f.status as usize];
+        let drug = f.drug.map_or(NO_DRUG, offset);
+        let at = HEADER + i * PART;
+        for (j, v) in [offset(bytes.len()), offset(tail), drug, f.status as u32]
+            .into_iter()
+            .enumerate()
+        {
+            put_u32(&mut bytes, at + 4 * j, v);
+        }
+        let n = &mut by_status[f.status as usize];
         *n = n.saturating_add(1);
         if matches!(f.status, Status::Warning | Status::Flagged)
             && let Some(d) = f.drug
         {
-            counts.highest = counts.highest.max(kb.drugs.get(d).map(|d| d.level));
+            highest = highest.max(kb.drugs.get(d).map(|d| d.level));
         }
     }
-    // Every part is UTF-8: the input, and fields encoded from strings with ASCII added.
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        .into_boxed_str();
-    let count = offset(parts.len());
-    let first = parts.first().copied().unwrap_or(Part {
-        head_end: field_end,
-        tail: offset(none),
-        drug: None,
-        status: Status::Error,
-    });
-    // An exact-size copy: most entries have one finding and then no second allocation at all.
-    let rest = parts.get(1..).map(<[Part]>::to_vec).unwrap_or_default();
+    put_u32(&mut bytes, H_INPUT_LEN, offset(input.len()));
+    put_u32(&mut bytes, H_FIELD_END, field_end);
+    put_u32(&mut bytes, H_COUNT, offset(findings.len()));
+    for (i, n) in by_status.into_iter().enumerate() {
+        let at = H_BY_STATUS + 2 * i;
+        if let Some(b) = bytes.get_mut(at..at + 2) {
+            b.copy_from_slice(&n.to_le_bytes());
+        }
+    }
+    let level = highest.and_then(|h| Level::ALL.iter().position(|&l| l == h));
+    if let Some(b) = bytes.get_mut(H_HIGHEST) {
+        *b = level.map_or(0, |i| u8::try_from(i + 1).unwrap_or(0));
+    }
     Encoded {
-        text,
-        input_len: offset(input.len()),
-        field_end,
-        count,
-        first,
-        rest,
-        counts,
-        table: if format == Format::Table {
-            findings
-        } else {
-            Vec::new()
-        },
+        bytes: bytes.into(),
+        table: (format == Format::Table).then(|| findings.into()),
+    }
+}
+
+fn put_u32(bytes: &mut [u8], at: usize, v: u32) {
+    if let Some(b) = bytes.get_mut(at..at + 4) {
+        b.copy_from_slice(&v.to_le_bytes());
     }
 }
 
@@ -441,7 +472,7 @@ impl<'k, W: Write> Writer<'k, W> {
     pub fn write(&mut self, entry: Entry<'_>, enc: &Encoded) -> io::Result<()> {
         self.summary.add_entry(enc);
         if self.format == Format::Table {
-            self.table.push(self.kb, entry, &enc.table);
+            self.table.push(self.kb, entry, enc.table_findings());
             return Ok(());
         }
         self.header()?;
@@ -452,7 +483,7 @@ impl<'k, W: Write> Writer<'k, W> {
             field(self.format, &mut self.patient.1, entry.patient);
         }
         let mut input = Vec::new();
-        let input_field = if enc.input() == entry.input {
+        let input_field = if enc.input_bytes() == entry.input.as_bytes() {
             enc.input_field()
         } else {
             field(self.format, &mut input, entry.input);
