@@ -254,22 +254,42 @@ impl<R: BufRead> RecordReader<R> {
     /// no quote, so it is split where it lies. Returns `false` (nothing consumed) otherwise, for
     /// the general path.
     fn read_simple(&mut self, rec: &mut Record) -> io::Result<bool> {
+        let delimiter = self.delimiter;
+        let line = self.with_simple_line(|line, number| {
+            split_unquoted(line, delimiter, rec);
+            rec.line = number;
+            Some(())
+        })?;
+        Ok(line.is_some())
+    }
+
+    /// Hands the next line to `take` when it is a simple one — whole in the buffer, not blank,
+    /// within [`MAX_RECORD_BYTES`], without a quote (so its fields are the bytes between
+    /// delimiters) — with its line number. The line is consumed when `take` returns `Some`;
+    /// otherwise nothing is, and [`RecordReader::read`] reads it the general way.
+    ///
+    /// # Errors
+    /// On an I/O error.
+    pub fn with_simple_line<T>(
+        &mut self,
+        take: impl FnOnce(&[u8], u64) -> Option<T>,
+    ) -> io::Result<Option<T>> {
         // The first line (a byte-order mark to drop) and lines put back go the general way.
         if self.line == 0 || self.eof || !self.pending.is_empty() {
-            return Ok(false);
+            return Ok(None);
         }
         let buf = match self.src.fill_buf() {
             Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(None),
             Err(e) => return Err(e),
         };
         let Some(i) = memchr::memchr2(b'\n', b'\r', buf) else {
-            return Ok(false);
+            return Ok(None);
         };
         let consumed = match (buf[i], buf.get(i + 1)) {
             (b'\r', Some(b'\n')) => i + 2,
             // A CR at the end of the buffer may be half of a CRLF.
-            (b'\r', None) => return Ok(false),
+            (b'\r', None) => return Ok(None),
             _ => i + 1,
         };
         let line = &buf[..i];
@@ -277,14 +297,21 @@ impl<R: BufRead> RecordReader<R> {
             || memchr::memchr(b'"', line).is_some()
             || line.iter().all(u8::is_ascii_whitespace)
         {
-            return Ok(false);
+            return Ok(None);
         }
-        split_unquoted(line, self.delimiter, rec);
+        let Some(taken) = take(line, self.line + 1) else {
+            return Ok(None);
+        };
         self.line += 1;
-        rec.line = self.line;
         self.src.consume(consumed);
         self.bytes_read += consumed as u64;
-        Ok(true)
+        Ok(Some(taken))
+    }
+
+    /// The field delimiter.
+    #[must_use]
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
     }
 
     /// The first line opened a quote that no clean record closes: it is an error record, and

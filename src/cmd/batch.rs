@@ -333,17 +333,13 @@ impl<'o> Reader<'o> {
             };
             let mut ended = false;
             while chunk.items.len() < CHUNK {
-                let Some(rec) = rdr.next_record()? else {
+                let Some(rec) = rdr.next_into(&mut chunk.text)? else {
                     ended = true;
                     break;
                 };
-                let p = chunk.text.len();
-                chunk.text.push_str(&rec.patient);
-                let m = chunk.text.len();
-                chunk.text.push_str(&rec.med);
                 chunk.items.push(Item {
-                    patient: p..m,
-                    input: m..chunk.text.len(),
+                    patient: rec.patient,
+                    input: rec.med,
                     row: rec.row,
                     error: rec.error,
                 });
