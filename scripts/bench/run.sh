@@ -87,29 +87,39 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# timed OUT_PREFIX CMD...: runs CMD $RUNS times (stdout to /dev/null) under /usr/bin/time -v;
-# sets WALL (median seconds), CPU (median user+system seconds: less sensitive than wall time to
-# other load on the machine) and RSS (largest peak RSS, MB).
-timed() {
+# once OUT_PREFIX CMD...: runs CMD once (stdout to /dev/null) under /usr/bin/time -v and appends
+# its wall seconds, CPU seconds (user + system) and peak RSS (KB) to $TMP/OUT_PREFIX.runs.
+once() {
     local prefix=$1
     shift
-    local walls=() cpus=() rss=0 i t0 t1 kb
-    for ((i = 1; i <= RUNS; i++)); do
-        t0=$EPOCHREALTIME
-        if ! /usr/bin/time -v -o "$TMP/$prefix.time" "$@" >/dev/null 2>"$TMP/$prefix.err"; then
-            log "failed: $*"
-            cat "$TMP/$prefix.err" "$TMP/$prefix.time" >&2
-            exit 1
-        fi
-        t1=$EPOCHREALTIME
-        walls+=("$(python3 -c "print($t1 - $t0)")")
-        cpus+=("$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$TMP/$prefix.time")")
-        kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP/$prefix.time")
-        [ "$kb" -gt "$rss" ] && rss=$kb
-    done
-    WALL=$(printf '%s\n' "${walls[@]}" | python3 -c 'import sys,statistics; print(statistics.median(float(x) for x in sys.stdin))')
-    CPU=$(printf '%s\n' "${cpus[@]}" | python3 -c 'import sys,statistics; print(statistics.median(float(x) for x in sys.stdin))')
-    RSS=$(python3 -c "print(round($rss / 1024, 1))")
+    local t0 t1
+    t0=$EPOCHREALTIME
+    if ! /usr/bin/time -v -o "$TMP/$prefix.time" "$@" >/dev/null 2>"$TMP/$prefix.err"; then
+        log "failed: $*"
+        cat "$TMP/$prefix.err" "$TMP/$prefix.time" >&2
+        exit 1
+    fi
+    t1=$EPOCHREALTIME
+    echo "$(python3 -c "print($t1 - $t0)") $(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$TMP/$prefix.time") $(awk -F': ' '/Maximum resident set size/ {print $2}' "$TMP/$prefix.time")" >>"$TMP/$prefix.runs"
+}
+
+# summary OUT_PREFIX: sets WALL (median seconds), CPU (median user+system seconds: less
+# sensitive than wall time to other load on the machine) and RSS (largest peak RSS, MB).
+summary() {
+    read -r WALL CPU RSS < <(python3 -c '
+import statistics, sys
+runs = [tuple(map(float, l.split())) for l in open(sys.argv[1])]
+print(statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), round(max(r[2] for r in runs) / 1024, 1))
+' "$TMP/$1.runs")
+}
+
+# timed OUT_PREFIX CMD...: runs CMD $RUNS times, then `summary`.
+timed() {
+    local prefix=$1 i
+    shift
+    rm -f "$TMP/$prefix.runs"
+    for ((i = 1; i <= RUNS; i++)); do once "$prefix" "$@"; done
+    summary "$prefix"
 }
 
 # startup CMD...: median milliseconds of 30 runs of CMD (hyperfine if installed).
@@ -141,13 +151,18 @@ for n in "${SIZES[@]}"; do
     l=$(label "$n")
     f="$DATA/batch-$l.csv"
     cat "$f" >/dev/null # into the page cache, for both tools alike
-    log "timing crampcheck batch $f ($RUNS runs)"
-    timed "cc-$l" "$BIN" batch "$f"
+    # The two tools take turns, so that both see the same state of the machine.
+    log "timing crampcheck batch and xsv select on $f, in turns ($RUNS runs each)"
+    rm -f "$TMP/cc-$l.runs" "$TMP/xsv-$l.runs"
+    for ((i = 1; i <= RUNS; i++)); do
+        once "cc-$l" "$BIN" batch "$f"
+        once "xsv-$l" xsv select patient_id,medication "$f"
+    done
+    summary "cc-$l"
     cc_wall=$WALL
     cc_cpu=$CPU
     cc_rss=$RSS
-    log "timing xsv select $f ($RUNS runs)"
-    timed "xsv-$l" xsv select patient_id,medication "$f"
+    summary "xsv-$l"
     xsv_wall=$WALL
     mb=$(calc "round($(stat -c %s "$f") / 1e6, 1)")
     RATE[$l]=$(calc "round($n / $cc_wall)")
