@@ -305,20 +305,42 @@ impl<'a> FuzzyIndex<'a> {
         self.letter_slots_searched(letter)
     }
 
+    /// The slot range of keys whose first byte is `letter`, by binary search over the bytes (a
+    /// byte above 127 is not a string of its own, so [`Strings::lower_bound`] cannot be asked).
     fn letter_slots_searched(&self, letter: u8) -> (usize, usize) {
-        let next = [letter.saturating_add(1)];
-        let this = [letter];
-        let lo = self
-            .keys
-            .lower_bound(std::str::from_utf8(&this).unwrap_or_default());
-        let hi = self
-            .keys
-            .lower_bound(std::str::from_utf8(&next).unwrap_or_default());
-        (lo, hi)
+        let first_not_below = |bound: &[u8]| {
+            let (mut lo, mut hi) = (0, self.keys.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if self.keys.get(mid).as_bytes() < bound {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
+        let lo = first_not_below(&[letter]);
+        let hi = letter
+            .checked_add(1)
+            .map_or(self.keys.len(), |next| first_not_below(&[next]));
+        (lo, hi.max(lo))
     }
 
     /// Keys within [`max_edits`] of `query` (a compact, lowercase, letters-only string), best first;
     /// keys half an edit beyond (a difference in sound only) are included for tie-breaking.
+    ///
+    /// Precisely, with `k = max_edits(query.len())` (lengths in bytes; no hits when `k` is 0), a key
+    /// is a hit when all of these hold:
+    /// - its first byte is the query's, or its [`phonetic_key`] starts as the query's does;
+    /// - its length is within `k + 1` of the query's;
+    /// - it shares at least `max(1, longer length - 1 - (2k + 1))` distinct bigrams of a-z letters
+    ///   with the query;
+    /// - its distance is at most `k + 0.5`: the optimal-string-alignment distance of the spellings
+    ///   when that is at most 1, else the smaller of it and the OSA distance of the phonetic keys
+    ///   plus a half.
+    ///
+    /// Hits are ordered by distance, then score (higher first), then slot.
     #[must_use]
     pub fn search(&self, query: &str) -> Vec<Hit> {
         let q = query.as_bytes();
@@ -405,7 +427,9 @@ impl<'a> FuzzyIndex<'a> {
         // A key with `need_min` of the query's bigrams has one of any `len - need_min + 1` of them:
         // the other bigrams only count for keys already found.
         let finders = bigrams.len().saturating_sub(need_min) + 1;
-        let lengths = q.len().saturating_sub(k + 1).max(2)..=(q.len() + k + 1).min(LENGTHS - 1);
+        // Keys of 63 bytes and more share the last length's buckets.
+        let lengths = q.len().saturating_sub(k + 1).clamp(2, LENGTHS - 1)
+            ..=(q.len() + k + 1).min(LENGTHS - 1);
         // Each bigram's posting spans, and how many postings they hold: the rarest bigrams find
         // the candidates, so that fewer keys are found only to be dropped.
         spans.clear();
@@ -891,6 +915,29 @@ mod tests {
     }
 
     #[test]
+    fn a_key_starting_with_a_byte_above_ascii_is_found() {
+        let blob = index(&["\u{e9}aaafaaaacaea", "\u{e9}tamsilat", "zz"]);
+        assert_eq!(
+            best(&blob, "\u{e9}aaafaaaacaea").as_deref(),
+            Some("\u{e9}aaafaaaacaea")
+        );
+        assert_eq!(
+            best(&blob, "\u{e9}tamsylat").as_deref(),
+            Some("\u{e9}tamsilat")
+        );
+    }
+
+    #[test]
+    fn a_query_over_67_bytes_finds_its_key() {
+        let key = "acaaaaeaaacofehccffhecqeiahfieochhisaokepatafafcpkaucifqkcsapckoaxce";
+        assert_eq!(key.len(), 68);
+        let blob = index(&[key]);
+        let typo = "acaaaaeaakcofehccffhecqeiahfieochhisaokepatafafcpkaucifqkcsapckoaxce";
+        assert_eq!(best(&blob, typo).as_deref(), Some(key));
+        assert_eq!(best(&blob, key).as_deref(), Some(key));
+    }
+
+    #[test]
     fn phonetic_keys_meet_across_spellings() {
         assert_eq!(phonetic_key("qualaquine"), phonetic_key("qualaquin"));
         assert_eq!(phonetic_key("furosemid"), phonetic_key("furosemide"));
@@ -905,5 +952,221 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert_eq!(idx.key(r.start), "atorvastatin");
         assert!(idx.prefixed("zzz").is_empty());
+    }
+}
+
+/// `FuzzyIndex::search` compared with its definition, computed by brute force over every key of
+/// small generated indexes, read with and without the letter tables.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::sample::{Index, select};
+    use proptest::test_runner::Config;
+
+    /// Letters the phonetic key treats specially and a few plain ones; rarely, two that are not
+    /// a-z (read through the searched posting ranges).
+    const LETTERS: &[char] = &[
+        'a', 'c', 'e', 'f', 'h', 'i', 'k', 'o', 'p', 'q', 's', 't', 'u', 'x', 'y', 'z',
+    ];
+
+    fn letter() -> impl Strategy<Value = char> {
+        prop_oneof![40 => select(LETTERS), 1 => select(&['9', 'é'][..])]
+    }
+
+    fn word(len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<char>> {
+        proptest::collection::vec(letter(), len)
+    }
+
+    #[derive(Clone, Debug)]
+    enum Edit {
+        Insert(Index, char),
+        Delete(Index),
+        Substitute(Index, char),
+        Transpose(Index),
+    }
+
+    fn edits(most: usize) -> impl Strategy<Value = Vec<Edit>> {
+        let edit = prop_oneof![
+            (any::<Index>(), letter()).prop_map(|(i, c)| Edit::Insert(i, c)),
+            any::<Index>().prop_map(Edit::Delete),
+            (any::<Index>(), letter()).prop_map(|(i, c)| Edit::Substitute(i, c)),
+            any::<Index>().prop_map(Edit::Transpose),
+        ];
+        proptest::collection::vec(edit, 0..=most)
+    }
+
+    fn apply(word: &[char], edits: &[Edit]) -> String {
+        let mut w = word.to_vec();
+        for e in edits {
+            match *e {
+                Edit::Insert(i, c) => w.insert(i.index(w.len() + 1), c),
+                Edit::Delete(i) if !w.is_empty() => {
+                    w.remove(i.index(w.len()));
+                }
+                Edit::Substitute(i, c) if !w.is_empty() => {
+                    let i = i.index(w.len());
+                    w[i] = c;
+                }
+                Edit::Transpose(i) if w.len() > 1 => {
+                    let i = i.index(w.len() - 1);
+                    w.swap(i, i + 1);
+                }
+                _ => {}
+            }
+        }
+        w.into_iter().collect()
+    }
+
+    #[derive(Clone, Debug)]
+    enum Query {
+        /// A key with a few edits.
+        Near(Index, Vec<Edit>),
+        /// Any word.
+        Any(Vec<char>),
+    }
+
+    /// Up to a few hundred keys: base words (a few over 64 bytes) and variants of them, so that
+    /// near-duplicates and shared bigrams are common; and queries near keys, or anything.
+    fn keys_and_queries() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+        let bases = (
+            proptest::collection::vec(word(1..17), 1..40),
+            proptest::collection::vec(word(60..76), 0..3),
+        );
+        let variants = proptest::collection::vec((any::<Index>(), edits(4)), 0..260);
+        let query = prop_oneof![
+            3 => (any::<Index>(), edits(4)).prop_map(|(i, e)| Query::Near(i, e)),
+            1 => word(1..20).prop_map(Query::Any),
+        ];
+        let queries = proptest::collection::vec(query, 1..16);
+        (bases, variants, queries).prop_map(|((mut bases, long), variants, queries)| {
+            bases.extend(long);
+            let mut keys: Vec<String> = bases.iter().map(|b| b.iter().collect()).collect();
+            for (i, e) in &variants {
+                keys.push(apply(&bases[i.index(bases.len())], e));
+            }
+            let queries = queries
+                .iter()
+                .map(|q| match q {
+                    Query::Near(i, e) => {
+                        let key: Vec<char> = keys[i.index(keys.len())].chars().collect();
+                        apply(&key, e)
+                    }
+                    Query::Any(w) => w.iter().collect(),
+                })
+                .collect();
+            (keys, queries)
+        })
+    }
+
+    /// Optimal-string-alignment distance over bytes, the whole table, as textbooks define it.
+    fn osa_distance(a: &[u8], b: &[u8]) -> usize {
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        d[0] = (0..=b.len()).collect();
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    /// How many distinct bigrams of a-z letters `a` and `b` share.
+    fn shared_bigrams(a: &[u8], b: &[u8]) -> usize {
+        let set = |s: &[u8]| {
+            s.windows(2)
+                .filter(|w| w.iter().all(u8::is_ascii_lowercase))
+                .map(|w| (w[0], w[1]))
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        set(a).intersection(&set(b)).count()
+    }
+
+    /// The definition of [`FuzzyIndex::search`], over every key.
+    fn reference(idx: &FuzzyIndex<'_>, query: &str) -> Vec<Hit> {
+        let q = query.as_bytes();
+        let k = max_edits(q.len());
+        if k == 0 {
+            return Vec::new();
+        }
+        let qp = phonetic_key(query);
+        let mut hits = Vec::new();
+        for slot in 0..idx.len() {
+            let key = idx.key(slot);
+            let kp = phonetic_key(key);
+            if key.as_bytes().first() != q.first() && kp.as_bytes().first() != qp.as_bytes().first()
+            {
+                continue;
+            }
+            let raw = osa_distance(q, key.as_bytes());
+            let longer = q.len().max(key.len());
+            if q.len().abs_diff(key.len()) > k + 1
+                || shared_bigrams(q, key.as_bytes()) < (longer - 1).saturating_sub(2 * k + 1).max(1)
+            {
+                continue;
+            }
+            let distance = if raw <= 1 {
+                raw as f32
+            } else {
+                (osa_distance(qp.as_bytes(), kp.as_bytes()) as f32 + 0.5).min(raw as f32)
+            };
+            if distance > k as f32 + 0.5 {
+                continue;
+            }
+            hits.push(Hit {
+                slot,
+                distance,
+                score: (1.0 - distance / longer as f32).max(0.0),
+            });
+        }
+        hits.sort_by(|a, b| {
+            a.distance
+                .total_cmp(&b.distance)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.slot.cmp(&b.slot))
+        });
+        hits
+    }
+
+    fn cases() -> Config {
+        Config {
+            cases: std::env::var("FUZZY_CASES")
+                .ok()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(512),
+            failure_persistence: None,
+            ..Config::default()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(cases())]
+
+        #[test]
+        fn a_search_finds_exactly_the_keys_its_definition_names((keys, queries) in keys_and_queries()) {
+            let mut w = BlobWriter::default();
+            write_index(&mut w, keys.into_iter().zip(0..).collect());
+            let blob = w.finish();
+            let idx = FuzzyIndex::read(Blob::new(&blob), 0);
+            let none = Blob::new(&[]).u32s(0);
+            let bare = FuzzyIndex { letter_starts: none, bucket_ranks: none, bucket_letters: none, ..idx };
+            prop_assert!(idx.has_bucket_letters() && !bare.has_bucket_letters());
+            for q in &queries {
+                let want = reference(&idx, q);
+                let keys = |hits: &[Hit]| hits.iter().map(|h| (idx.key(h.slot), h.distance)).collect::<Vec<_>>();
+                prop_assert_eq!(keys(&idx.search(q)), keys(&want), "query {:?}", q);
+                prop_assert_eq!(idx.search(q), want.clone(), "query {:?}", q);
+                prop_assert_eq!(bare.search(q), want, "query {:?} without the tables", q);
+            }
+        }
     }
 }

@@ -178,3 +178,24 @@ proptest! {
         }
     }
 }
+
+/// A fuzzy query: the compact key of a near miss of a real name, or any short run of letters.
+fn fuzzy_query() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => near_name().prop_map(|s| normalize::key(&s).replace(' ', "")),
+        1 => "[a-z]{1,20}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(crate::config(1024))]
+
+    #[test]
+    fn a_remembered_fuzzy_search_returns_what_a_fresh_search_returns(q in fuzzy_query()) {
+        let lex = &ctx().lex;
+        let fresh = lex.fuzzy_search_uncached(&q);
+        prop_assert_eq!(lex.fuzzy_search(&q), fresh.clone(), "first call for {:?}", q);
+        prop_assert_eq!(lex.fuzzy_search(&q), fresh.clone(), "second call for {:?}", q);
+        prop_assert_eq!(&*lex.fuzzy_hits(&q), &fresh[..], "shared hits for {:?}", q);
+    }
+}
