@@ -14,6 +14,17 @@ pub struct Hit {
     pub score: f32,
 }
 
+impl Hit {
+    /// The order of search results: nearest first, then higher score, then lower slot.
+    #[must_use]
+    pub fn best_first(a: &Hit, b: &Hit) -> std::cmp::Ordering {
+        a.distance
+            .total_cmp(&b.distance)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.slot.cmp(&b.slot))
+    }
+}
+
 const BIGRAMS: usize = 26 * 26;
 /// Postings are split by key length too, so a search reads only keys of a plausible length.
 const LENGTHS: usize = 64;
@@ -517,12 +528,7 @@ impl<'a> FuzzyIndex<'a> {
                 score,
             });
         }
-        hits.sort_by(|a, b| {
-            a.distance
-                .total_cmp(&b.distance)
-                .then(b.score.total_cmp(&a.score))
-                .then(a.slot.cmp(&b.slot))
-        });
+        hits.sort_by(Hit::best_first);
         hits
     }
 
@@ -1128,12 +1134,7 @@ mod props {
                 score: (1.0 - distance / longer as f32).max(0.0),
             });
         }
-        hits.sort_by(|a, b| {
-            a.distance
-                .total_cmp(&b.distance)
-                .then(b.score.total_cmp(&a.score))
-                .then(a.slot.cmp(&b.slot))
-        });
+        hits.sort_by(Hit::best_first);
         hits
     }
 

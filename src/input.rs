@@ -457,10 +457,7 @@ impl BatchReader {
             .rdr
             .with_simple_line(|line, _| {
                 let (sa, sb) = two_spans(line, delimiter, a, b, width)?;
-                let (lo, hi) = (sa.start.min(sb.start), sa.end.max(sb.end));
-                let both = std::str::from_utf8(line.get(lo..hi)?).ok()?;
-                let patient = both.get(sa.start - lo..sa.end - lo)?;
-                let med = both.get(sb.start - lo..sb.end - lo)?;
+                let (patient, med) = both_utf8(line, sa, sb)?;
                 if !visible_ends(patient) || !visible_ends(med) || med.len() > MAX_ENTRY_BYTES {
                     return None;
                 }
@@ -547,26 +544,31 @@ impl BatchReader {
 /// once when the bytes from one to the other are, each decoded on its own otherwise.
 fn two_fields(rec: &Record, a: usize, b: usize) -> (Cow<'_, str>, Cow<'_, str>) {
     let (sa, sb) = (rec.span(a).unwrap_or(0..0), rec.span(b).unwrap_or(0..0));
-    let (lo, hi) = (sa.start.min(sb.start), sa.end.max(sb.end));
-    if let Some(text) = rec
-        .buf
-        .get(lo..hi)
-        .and_then(|t| std::str::from_utf8(t).ok())
-    {
-        let field = |s: std::ops::Range<usize>| {
-            if s.is_empty() {
-                return Some("");
-            }
-            text.get(s.start - lo..s.end - lo)
-        };
-        if let (Some(x), Some(y)) = (field(sa.clone()), field(sb.clone())) {
-            return (Cow::Borrowed(x), Cow::Borrowed(y));
-        }
+    if let Some((x, y)) = both_utf8(&rec.buf, sa, sb) {
+        return (Cow::Borrowed(x), Cow::Borrowed(y));
     }
     (
         decode(rec.get(a).unwrap_or_default()).0,
         decode(rec.get(b).unwrap_or_default()).0,
     )
+}
+
+/// Two byte ranges of `bytes` as text, checked as UTF-8 in one pass over the bytes from one to
+/// the other (an empty range is empty text); `None` when they are not UTF-8.
+fn both_utf8(
+    bytes: &[u8],
+    sa: std::ops::Range<usize>,
+    sb: std::ops::Range<usize>,
+) -> Option<(&str, &str)> {
+    let (lo, hi) = (sa.start.min(sb.start), sa.end.max(sb.end));
+    let text = std::str::from_utf8(bytes.get(lo..hi)?).ok()?;
+    let field = |s: std::ops::Range<usize>| {
+        if s.is_empty() {
+            return Some("");
+        }
+        text.get(s.start - lo..s.end - lo)
+    };
+    Some((field(sa)?, field(sb)?))
 }
 
 /// Where fields `a` and `b` lie in a line without quotes, if it has exactly `width` fields.

@@ -451,12 +451,6 @@ impl<'k, W: Write> Writer<'k, W> {
         self.format
     }
 
-    /// Whether a record was written (for the JSON separator of records encoded elsewhere).
-    #[must_use]
-    pub fn started(&self) -> bool {
-        self.started
-    }
-
     fn header(&mut self) -> io::Result<()> {
         if self.format == Format::Csv && !self.started {
             self.started = true;
