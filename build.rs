@@ -1,14 +1,14 @@
 //! Compiles `data/vocabulary.tsv` into the index the binary reads in place (see
-//! `src/vocab_index.rs`), with the same normalization code as the library.
+//! `src/names/vocab_index.rs`), with the same normalization code as the library.
 #![allow(dead_code)]
 
-#[path = "src/blob.rs"]
+#[path = "src/names/blob.rs"]
 mod blob;
-#[path = "src/fuzzy.rs"]
+#[path = "src/names/fuzzy.rs"]
 mod fuzzy;
 #[path = "src/normalize.rs"]
 mod normalize;
-#[path = "src/vocab_index.rs"]
+#[path = "src/names/vocab_index.rs"]
 mod vocab_index;
 
 use std::path::PathBuf;
@@ -16,10 +16,10 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     for f in [
         "data/vocabulary.tsv",
-        "src/blob.rs",
-        "src/fuzzy.rs",
+        "src/names/blob.rs",
+        "src/names/fuzzy.rs",
         "src/normalize.rs",
-        "src/vocab_index.rs",
+        "src/names/vocab_index.rs",
     ] {
         println!("cargo::rerun-if-changed={f}");
     }

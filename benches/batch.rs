@@ -12,7 +12,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use crampcheck::cmd::batch;
-use crampcheck::input::Source;
+use crampcheck::read::input::Source;
 use crampcheck::report::{Encoded, Entry, Format, Writer};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 

@@ -7,8 +7,9 @@ mod common;
 
 use std::hint::black_box;
 
+use crampcheck::names::matcher;
 use crampcheck::report::{self, Format};
-use crampcheck::{matcher, normalize, screen};
+use crampcheck::{normalize, screen};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// A handful of typical entries, from a bare name to a long RxNorm-style string.

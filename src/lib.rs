@@ -10,21 +10,15 @@
 //! [`records`] (forgiving CSV records), [`output`] (stdout or a safely renamed file), [`kb`], [`vocab`], [`lexicon`], [`normalize`],
 //! [`fuzzy`], [`matcher`], [`screen`], [`report`].
 
-pub mod blob;
 pub mod cli;
 pub mod cmd;
-pub mod fuzzy;
-pub mod input;
 pub mod kb;
-pub mod lexicon;
-pub mod matcher;
+pub mod names;
 pub mod normalize;
 pub mod output;
-pub mod records;
+pub mod read;
 pub mod report;
 pub mod screen;
-pub mod vocab;
-pub mod vocab_index;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -81,21 +75,21 @@ fn level(l: LevelArg) -> Level {
 ///
 /// # Errors
 /// When a file cannot be read or fails validation.
-pub fn load(kb_dir: Option<&std::path::Path>) -> Result<(Kb, lexicon::Lexicon)> {
+pub fn load(kb_dir: Option<&std::path::Path>) -> Result<(Kb, names::lexicon::Lexicon)> {
     let (kb, vocab) = match kb_dir {
-        None => (Kb::builtin()?, vocab::Vocabulary::builtin()),
+        None => (Kb::builtin()?, names::vocab::Vocabulary::builtin()),
         Some(dir) => {
             let kb = Kb::load_dir(dir)?;
             let path = dir.join("vocabulary.tsv");
             let vocab = if path.exists() {
-                vocab::Vocabulary::load(&path)?
+                names::vocab::Vocabulary::load(&path)?
             } else {
-                vocab::Vocabulary::builtin()
+                names::vocab::Vocabulary::builtin()
             };
             (kb, vocab)
         }
     };
-    let lex = lexicon::Lexicon::build(&kb, &vocab)?;
+    let lex = names::lexicon::Lexicon::build(&kb, &vocab)?;
     Ok((kb, lex))
 }
 
@@ -129,7 +123,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
         Command::Check(a) => {
             let opts = cmd::check::Options {
                 entries: a.entries,
-                file: a.file.as_deref().map(input::Source::from_path),
+                file: a.file.as_deref().map(read::input::Source::from_path),
                 med_column: a.med_column,
                 delimiter: a.delimiter,
             };
@@ -143,9 +137,9 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 sources: a
                     .files
                     .iter()
-                    .map(|p| input::Source::from_path(p))
+                    .map(|p| read::input::Source::from_path(p))
                     .collect(),
-                columns: input::BatchColumns {
+                columns: read::input::BatchColumns {
                     patient: a.patient_column,
                     med: a.med_column,
                     delimiter: a.delimiter,

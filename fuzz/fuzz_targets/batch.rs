@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 
 use crampcheck::cmd::Context;
 use crampcheck::cmd::batch::{Options, run};
-use crampcheck::input::{BatchColumns, Source};
-use crampcheck::records::{Record, RecordReader};
+use crampcheck::read::input::{BatchColumns, Source};
+use crampcheck::read::records::{Record, RecordReader};
 use crampcheck::report::Format;
 use libfuzzer_sys::fuzz_target;
 

@@ -7,7 +7,7 @@
 
 use std::io::{BufRead, BufReader};
 
-use crampcheck::records::{MAX_RECORD_BYTES, Record, RecordReader};
+use crampcheck::read::records::{MAX_RECORD_BYTES, Record, RecordReader};
 use libfuzzer_sys::fuzz_target;
 
 type Read = (u64, Result<Vec<Vec<u8>>, String>);

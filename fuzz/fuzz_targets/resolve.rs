@@ -6,8 +6,8 @@
 use std::sync::OnceLock;
 
 use crampcheck::kb::Kb;
-use crampcheck::lexicon::Lexicon;
-use crampcheck::matcher::{How, resolve};
+use crampcheck::names::lexicon::Lexicon;
+use crampcheck::names::matcher::{How, resolve};
 use crampcheck::normalize;
 use crampcheck::screen::{Status, screen};
 use libfuzzer_sys::fuzz_target;

@@ -13,8 +13,8 @@ use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Context, Outcome};
-use crate::input::{BatchColumns, BatchReader, Source};
 use crate::kb::Level;
+use crate::read::input::{BatchColumns, BatchReader, Source};
 use crate::report::summary::{PatientSummary, SummaryWriter};
 use crate::report::{Encoded, Entry, Format, RecordEncoder, Summary, Writer};
 use crate::screen::Status;

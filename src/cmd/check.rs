@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use super::{Context, Outcome};
-use crate::input::{self, Source};
+use crate::read::input::{self, Source};
 use crate::report::{Entry, Format, Writer};
 
 /// Options of `check`.

@@ -7,8 +7,8 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Context, Outcome};
-use crate::lexicon::Meaning;
-use crate::matcher::{self, Candidate, How, Resolution};
+use crate::names::lexicon::Meaning;
+use crate::names::matcher::{self, Candidate, How, Resolution};
 use crate::report::{Format, drug_text, escape_terminal};
 use crate::screen::{self, Finding, Status};
 

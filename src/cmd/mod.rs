@@ -6,8 +6,8 @@ pub mod list;
 pub mod lookup;
 
 use crate::kb::{Kb, Level};
-use crate::lexicon::Lexicon;
-use crate::matcher::resolve;
+use crate::names::lexicon::Lexicon;
+use crate::names::matcher::resolve;
 use crate::report::{self, Encoded, Format, Summary};
 use crate::screen::{Finding, screen};
 

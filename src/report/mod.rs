@@ -576,10 +576,10 @@ fn score_text(f: &Finding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::Lexicon;
-    use crate::matcher::resolve;
+    use crate::names::lexicon::Lexicon;
+    use crate::names::matcher::resolve;
+    use crate::names::vocab::Vocabulary;
     use crate::screen::screen;
-    use crate::vocab::Vocabulary;
 
     fn encoded(format: Format, text: &str) -> (Kb, Encoded) {
         let kb = Kb::builtin().unwrap();

@@ -10,10 +10,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crampcheck::kb::Kb;
-use crampcheck::lexicon::Lexicon;
-use crampcheck::matcher::{How, resolve};
+use crampcheck::names::lexicon::Lexicon;
+use crampcheck::names::matcher::{How, resolve};
+use crampcheck::names::vocab::Vocabulary;
 use crampcheck::screen::{Status, screen};
-use crampcheck::vocab::Vocabulary;
 
 #[derive(Default)]
 struct Tally {

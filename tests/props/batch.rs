@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::io::Write;
 
 use crampcheck::cmd::batch::{Options, run};
-use crampcheck::input::{BatchColumns, MAX_ENTRY_BYTES, Source, check_entry, decode};
-use crampcheck::records::MAX_RECORD_LINES;
+use crampcheck::read::input::{BatchColumns, MAX_ENTRY_BYTES, Source, check_entry, decode};
+use crampcheck::read::records::MAX_RECORD_LINES;
 use proptest::prelude::*;
 
 use crate::ctx;

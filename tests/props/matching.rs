@@ -2,8 +2,8 @@
 
 use std::sync::OnceLock;
 
-use crampcheck::lexicon::Meaning;
-use crampcheck::matcher::{How, resolve};
+use crampcheck::names::lexicon::Meaning;
+use crampcheck::names::matcher::{How, resolve};
 use crampcheck::normalize;
 use crampcheck::screen::{Status, screen};
 use proptest::prelude::*;

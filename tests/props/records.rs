@@ -3,7 +3,7 @@
 
 use std::io::BufReader;
 
-use crampcheck::records::{MAX_RECORD_BYTES, MAX_RECORD_LINES, Record, RecordReader};
+use crampcheck::read::records::{MAX_RECORD_BYTES, MAX_RECORD_LINES, Record, RecordReader};
 use csv::QuoteStyle;
 use proptest::prelude::*;
 

@@ -1,7 +1,7 @@
 //! Approximate name search: a bigram index over every compact name key, filtered by the q-gram
 //! lemma, then scored by optimal-string-alignment distance on the spelling and on a phonetic key.
 
-use crate::blob::{Blob, BlobWriter, Strings, U32s};
+use super::blob::{Blob, BlobWriter, Strings, U32s};
 
 /// One approximate match.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,8 +1,8 @@
 //! Normalized tokens → the drugs an entry names: exact and alias phrases first, then joined words,
 //! other-language endings, fuzzy candidates over the whole vocabulary, and prescriber shorthand.
 
+use super::lexicon::{Lexicon, Meaning, NameId, Origin};
 use crate::kb::AliasKind;
-use crate::lexicon::{Lexicon, Meaning, NameId, Origin};
 use crate::normalize::{self, Token, TokenKind};
 
 /// How a name was recognized.
@@ -394,7 +394,7 @@ fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     }
     let &(best, best_d, best_s) = cands.first()?;
     // Candidates half an edit beyond the limit may tie with the winner but never win.
-    if best_d > crate::fuzzy::max_edits(key.len()) as f32 {
+    if best_d > super::fuzzy::max_edits(key.len()) as f32 {
         return None;
     }
     // A tie is another drug at the same distance (or one only a difference in sound apart).
@@ -485,7 +485,7 @@ fn drugs_of(lex: &Lexicon, id: NameId) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::kb::Kb;
-    use crate::vocab::Vocabulary;
+    use crate::names::vocab::Vocabulary;
     use std::sync::OnceLock;
 
     fn lex() -> &'static Lexicon {

@@ -7,12 +7,12 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 
-use crate::blob::BlobWriter;
-use crate::fuzzy;
+use super::blob::BlobWriter;
+use super::fuzzy;
+use super::vocab::Vocabulary;
+use super::vocab_index::VocabIndex;
 use crate::kb::{AliasKind, DrugId, Kb};
 use crate::normalize;
-use crate::vocab::Vocabulary;
-use crate::vocab_index::VocabIndex;
 
 /// Index of a name: knowledge-base names first, then vocabulary names.
 pub type NameId = u32;

@@ -2,8 +2,8 @@
 //! ordered so that the quinine warning and the highest levels come first.
 
 use crate::kb::{DrugId, Kb, Kind};
-use crate::lexicon::{Lexicon, Meaning, NameId};
-use crate::matcher::{Candidate, How, Resolution};
+use crate::names::lexicon::{Lexicon, Meaning, NameId};
+use crate::names::matcher::{Candidate, How, Resolution};
 
 /// What a finding says about an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -223,8 +223,8 @@ pub fn describe(kb: &Kb, lex: &Lexicon, c: Candidate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matcher::resolve;
-    use crate::vocab::Vocabulary;
+    use crate::names::matcher::resolve;
+    use crate::names::vocab::Vocabulary;
     use std::sync::OnceLock;
 
     fn setup() -> &'static (Kb, Lexicon) {

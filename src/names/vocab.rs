@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::vocab_index::{self, VocabIndex};
+use super::vocab_index::{self, VocabIndex};
 
 const BUILTIN: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vocabulary.bin"));
 

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::blob::{Blob, BlobWriter, Strings, U32s};
-use crate::fuzzy::{self, FuzzyIndex};
+use super::blob::{Blob, BlobWriter, Strings, U32s};
+use super::fuzzy::{self, FuzzyIndex};
 use crate::normalize::{self, TokenKind};
 
 const SUBSTANCES: usize = 0;
@@ -376,7 +376,7 @@ mod tests {
         let blob = build_from_tsv(TSV, "t.tsv").unwrap();
         for v in [
             VocabIndex::read(&blob),
-            crate::vocab::Vocabulary::builtin().index(),
+            crate::names::vocab::Vocabulary::builtin().index(),
         ] {
             agrees_with_binary_search(v);
         }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::records::{Record, RecordReader};
+use crate::read::records::{Record, RecordReader};
 
 /// Header names recognized as the medication column, best first.
 pub const MED_COLUMNS: &[&str] = &[
