@@ -130,8 +130,11 @@ impl Lexicon {
         let mut fuzzy_entries = Vec::new();
         for id in 0..lex.names.len() {
             let compact: String = lex.names[id].key.split(' ').collect();
+            // An abbreviation is only ever written as it is: `spirox` is not a slip for `spiro`.
+            if lex.names[id].origin != Origin::Alias(AliasKind::Abbreviation) {
+                fuzzy_entries.push((compact.clone(), id as NameId));
+            }
             let id = id as NameId;
-            fuzzy_entries.push((compact.clone(), id));
             lex.index.entry(compact.into_boxed_str()).or_insert(id);
         }
         let mut w = BlobWriter::default();

@@ -1,6 +1,7 @@
 //! Normalized tokens → the drugs an entry names: exact and alias phrases first, then joined words,
 //! other-language endings, fuzzy candidates over the whole vocabulary, and prescriber shorthand.
 
+use super::english;
 use super::lexicon::{Lexicon, Meaning, NameId, Origin};
 use crate::kb::AliasKind;
 use crate::normalize::{self, Token, TokenKind};
@@ -172,6 +173,12 @@ fn phrase_pass(
                 break;
             }
         }
+        if found.is_none() && !salts_alone {
+            found = (2..=longest)
+                .rev()
+                .filter(|&len| !covered[i..i + len].iter().any(|c| *c))
+                .find_map(|len| qualified(lex, &tokens[i..i + len]).map(|h| (len, h)));
+        }
         let Some((len, mut hit)) = found else {
             i += 1;
             continue;
@@ -221,6 +228,44 @@ fn phrase(lex: &Lexicon, window: &[Token], key: &mut String, other: &mut String)
     None
 }
 
+/// Words that open a longer name by all but its last word (`synthetic conjugated estrogens` of
+/// `synthetic conjugated estrogens, a` and `, b`): the entry names that drug, not the shorter name
+/// inside it (`conjugated estrogens`). Names of more than one drug, one of them a target, go to
+/// review.
+fn qualified(lex: &Lexicon, window: &[Token]) -> Option<Hit> {
+    let mut spaced = String::new();
+    join(window, " ", &mut spaced);
+    let compact: String = window.iter().map(|t| t.text.as_str()).collect();
+    let names: Vec<NameId> = lex
+        .prefixed(&compact, 32)?
+        .into_iter()
+        .filter(|&id| {
+            lex.key(id)
+                .strip_prefix(spaced.as_str())
+                .and_then(|rest| rest.strip_prefix(' '))
+                .is_some_and(|last| !last.is_empty() && !last.contains(' '))
+        })
+        .collect();
+    let &first = names.iter().min_by_key(|&&id| (lex.key(id).len(), id))?;
+    let others: Vec<NameId> = names
+        .iter()
+        .copied()
+        .filter(|&id| !same_drug(lex, first, id))
+        .collect();
+    let review = if !others.is_empty() && names.iter().any(|&id| involves_target(lex, id)) {
+        std::iter::once(first)
+            .chain(others)
+            .map(|name| Candidate { name, score: 1.0 })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(Hit {
+        review,
+        ..exact(lex, first, spaced, How::Vocabulary)
+    })
+}
+
 fn exact(_lex: &Lexicon, name: NameId, text: String, how: How) -> Hit {
     Hit {
         text,
@@ -268,6 +313,10 @@ fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: 
             join(window, " ", &mut spaced);
             let text = spaced.as_str();
             let single = len == 1;
+            // An English word is wording, not a slip for a drug name (`total`, `forte`).
+            if single && english::is_english(&key) {
+                continue;
+            }
             let found = single
                 .then(|| glued_salt(lex, &key, text))
                 .flatten()

@@ -114,7 +114,8 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
         })
         .collect();
     for (key, base) in &bare_keys {
-        if names.contains_key(base) {
+        // `e-base` (erythromycin) does not make `e` a name.
+        if names.contains_key(base) || base.len() < 3 {
             continue;
         }
         let entry = bare
