@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 
+use super::ambiguous;
 use super::blob::BlobWriter;
 use super::fuzzy;
 use super::vocab::Vocabulary;
@@ -83,6 +84,17 @@ pub struct FuzzyHit {
     pub score: f32,
 }
 
+/// What else a name can mean.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contest {
+    /// The other meanings, as names.
+    pub also: Vec<NameId>,
+    /// Whether the name keeps its own meaning right after another drug name (a product suffix).
+    pub alone_only: bool,
+    /// Why the name is ambiguous.
+    pub source: String,
+}
+
 /// Every known name.
 #[derive(Debug)]
 pub struct Lexicon {
@@ -91,6 +103,8 @@ pub struct Lexicon {
     kb_fuzzy: fuzzy::OwnedIndex,
     vocab: VocabIndex<'static>,
     max_words: usize,
+    /// Names that also mean another drug (`data/ambiguous.csv`).
+    contested: HashMap<NameId, Contest, foldhash::fast::RandomState>,
     /// Shared by the worker threads; a search is run outside the lock.
     fuzzy_memo: Mutex<FuzzyMemo>,
 }
@@ -100,7 +114,7 @@ impl Lexicon {
     /// vocabulary names with the same key.
     ///
     /// # Errors
-    /// Reserved for vocabulary problems; building itself does not fail today.
+    /// When `data/ambiguous.csv` is malformed or names an unknown name.
     pub fn build(kb: &Kb, vocab: &Vocabulary) -> Result<Lexicon> {
         let mut lex = Lexicon {
             names: Vec::new(),
@@ -108,6 +122,7 @@ impl Lexicon {
             kb_fuzzy: fuzzy::OwnedIndex::new(Vec::new()),
             vocab: vocab.index(),
             max_words: VOCABULARY_MAX_WORDS,
+            contested: HashMap::default(),
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
         };
         for (id, d) in kb.drugs.iter().enumerate() {
@@ -140,6 +155,24 @@ impl Lexicon {
         let mut w = BlobWriter::default();
         fuzzy::write_index(&mut w, fuzzy_entries);
         lex.kb_fuzzy = fuzzy::OwnedIndex::new(w.finish());
+        for a in ambiguous::builtin()? {
+            let (Some(id), Some(also)) = (
+                lex.lookup(&normalize::key(&a.name)),
+                lex.lookup(&normalize::key(&a.also)),
+            ) else {
+                anyhow::bail!(
+                    "data/ambiguous.csv: `{}` or `{}` is not a known name",
+                    a.name,
+                    a.also
+                );
+            };
+            let c = lex.contested.entry(id).or_insert_with(|| Contest {
+                also: Vec::new(),
+                alone_only: a.alone_only,
+                source: a.source.clone(),
+            });
+            c.also.push(also);
+        }
         Ok(lex)
     }
 
@@ -278,6 +311,12 @@ impl Lexicon {
                     _ => None,
                 }
             })
+    }
+
+    /// What else a name can mean, if it is ambiguous.
+    #[must_use]
+    pub fn contest(&self, id: NameId) -> Option<&Contest> {
+        self.contested.get(&id)
     }
 
     /// The longest name, in words.

@@ -137,10 +137,30 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         }
     }
     hits.sort_by_key(|p| p.pos);
+    contest(lex, &mut hits);
     Resolution {
         normalized: norm.joined(),
         hits: hits.into_iter().map(|p| p.hit).collect(),
         unmatched,
+    }
+}
+
+/// A name that also means another drug goes to review naming both, unless it is a product suffix
+/// right after another drug name (`losartan/HCT`).
+fn contest(lex: &Lexicon, hits: &mut [Placed]) {
+    for i in 0..hits.len() {
+        let Some(c) = lex.contest(hits[i].hit.name) else {
+            continue;
+        };
+        let suffix = i > 0 && hits[i - 1].pos + hits[i - 1].len == hits[i].pos;
+        if (c.alone_only && suffix) || !hits[i].hit.review.is_empty() {
+            continue;
+        }
+        let hit = &mut hits[i].hit;
+        hit.review = std::iter::once(hit.name)
+            .chain(c.also.iter().copied())
+            .map(|name| Candidate { name, score: 1.0 })
+            .collect();
     }
 }
 

@@ -5,6 +5,7 @@
 //! The files here refer to each other as `super::…`, so that `build.rs` can include the ones it
 //! needs (blob, fuzzy, vocab_index) side by side to compile the vocabulary.
 
+pub mod ambiguous;
 pub mod blob;
 pub mod english;
 pub mod fuzzy;

@@ -123,6 +123,10 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
                     ingredient: ingredients.join(" or "),
                     candidates: candidates.join(" | "),
                     runner_up: String::new(),
+                    note: lex
+                        .contest(hit.name)
+                        .map(|c| c.source.clone())
+                        .unwrap_or_default(),
                     ..base
                 },
             );
