@@ -20,6 +20,9 @@ pub struct Token {
     pub text: String,
     /// Word or salt.
     pub kind: TokenKind,
+    /// Whether the word stands inside brackets or parentheses (`… Oral Tablet [Premarin]`,
+    /// `(Pfizer Ltd)`): a brand or supplier there qualifies the name before it.
+    pub bracketed: bool,
 }
 
 /// An entry after normalization.
@@ -52,8 +55,28 @@ impl Normalized {
 pub fn normalize(text: &str) -> Normalized {
     let folded = fold(text);
     let mut out = Normalized::default();
-    for raw in folded.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.')) {
-        push_raw(raw, &mut out);
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (i, c) in folded
+        .char_indices()
+        .chain(std::iter::once((folded.len(), ' ')))
+    {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            continue;
+        }
+        let first = out.tokens.len();
+        push_raw(&folded[start..i], &mut out);
+        if depth > 0 {
+            out.tokens[first..]
+                .iter_mut()
+                .for_each(|t| t.bracketed = true);
+        }
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        start = i + c.len_utf8();
     }
     out
 }
@@ -146,6 +169,7 @@ fn push_word(word: &str, out: &mut Normalized) {
     out.tokens.push(Token {
         text: word.to_owned(),
         kind,
+        bracketed: false,
     });
 }
 
@@ -582,6 +606,25 @@ mod tests {
         assert_eq!(
             words("Estrogens, Conjugated (USP) 0.3 MG Oral Tablet [Premarin]"),
             "estrogens conjugated premarin"
+        );
+    }
+
+    #[test]
+    fn words_in_brackets_are_marked() {
+        let n = normalize("Clonidine 0.15 MG Oral Capsule [Mirfat] (Pfizer Ltd) x");
+        let marked: Vec<(&str, bool)> = n
+            .tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.bracketed))
+            .collect();
+        assert_eq!(
+            marked,
+            vec![
+                ("clonidine", false),
+                ("mirfat", true),
+                ("pfizer", true),
+                ("ltd", true)
+            ]
         );
     }
 

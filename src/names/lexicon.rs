@@ -105,6 +105,10 @@ pub struct Lexicon {
     max_words: usize,
     /// Names that also mean another drug (`data/ambiguous.csv`).
     contested: HashMap<NameId, Contest, foldhash::fast::RandomState>,
+    /// The knowledge-base drugs whose class is a diuretic.
+    diuretics: Vec<DrugId>,
+    /// The knowledge-base ingredients' names, by drug id.
+    target_names: Vec<Box<str>>,
     /// Shared by the worker threads; a search is run outside the lock.
     fuzzy_memo: Mutex<FuzzyMemo>,
 }
@@ -123,6 +127,14 @@ impl Lexicon {
             vocab: vocab.index(),
             max_words: VOCABULARY_MAX_WORDS,
             contested: HashMap::default(),
+            target_names: kb
+                .drugs
+                .iter()
+                .map(|d| d.ingredient.as_str().into())
+                .collect(),
+            diuretics: (0..kb.drugs.len())
+                .filter(|&d| kb.drugs[d].class.contains("diuretic"))
+                .collect(),
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
         };
         for (id, d) in kb.drugs.iter().enumerate() {
@@ -311,6 +323,40 @@ impl Lexicon {
                     _ => None,
                 }
             })
+    }
+
+    /// The bases (salts set aside) of every substance a name stands for: its own, and, for a
+    /// knowledge-base name, those the vocabulary lists under the same key (`zestoretic` →
+    /// lisinopril and hydrochlorothiazide, where the knowledge base names only the target).
+    #[must_use]
+    pub fn substance_bases(&self, id: NameId) -> Vec<&str> {
+        let v = self.vocab();
+        let vid = if (id as usize) < self.names.len() {
+            v.lookup(self.key(id))
+        } else {
+            Some(id - self.kb_count())
+        };
+        let mut out: Vec<&str> = vid
+            .into_iter()
+            .flat_map(|i| v.substances_of(i))
+            .map(|s| v.substance_base(s))
+            .collect();
+        if let Some(n) = self.names.get(id as usize)
+            && let Meaning::Targets(t) = &n.meaning
+        {
+            out.extend(
+                t.iter()
+                    .filter_map(|&d| self.target_names.get(d))
+                    .map(|s| s.as_ref()),
+            );
+        }
+        out
+    }
+
+    /// Whether a knowledge-base drug is a diuretic (by its class).
+    #[must_use]
+    pub fn is_diuretic(&self, d: DrugId) -> bool {
+        self.diuretics.contains(&d)
     }
 
     /// What else a name can mean, if it is ambiguous.

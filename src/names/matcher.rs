@@ -73,6 +73,9 @@ pub struct Hit {
     pub runner_up: Option<Candidate>,
     /// Non-empty when the words could be two drugs, one a target: the entry needs review.
     pub review: Vec<Candidate>,
+    /// A combination word next to a blood-pressure or diuretic brand that the name does not
+    /// account for (`Inhibace Plus`, `Co-Diovan`, `Burinex A`): the product may hold a diuretic.
+    pub suffix: Option<String>,
 }
 
 /// How an entry resolved.
@@ -137,12 +140,56 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         }
     }
     hits.sort_by_key(|p| p.pos);
+    bracket_conflicts(lex, tokens, &mut hits, &mut unmatched);
     contest(lex, &mut hits);
+    combination_suffixes(lex, tokens, &mut hits);
     Resolution {
         normalized: norm.joined(),
         hits: hits.into_iter().map(|p| p.hit).collect(),
         unmatched,
     }
+}
+
+/// A guessed name in brackets (`Clonidine 0.15 MG Oral Capsule [Mirfat]`) that is none of the drugs
+/// named outside the brackets does not add a drug: the named generic wins, and the bracketed word
+/// is reported as unmatched. An exact bracketed name is kept (a brand is evidence of its own).
+fn bracket_conflicts(
+    lex: &Lexicon,
+    tokens: &[Token],
+    hits: &mut Vec<Placed>,
+    unmatched: &mut Vec<String>,
+) {
+    let inside = |p: &Placed| tokens[p.pos..p.pos + p.len].iter().all(|t| t.bracketed);
+    let outside: Vec<NameId> = hits
+        .iter()
+        .filter(|p| !inside(p))
+        .map(|p| p.hit.name)
+        .collect();
+    if outside.is_empty() {
+        return;
+    }
+    hits.retain_mut(|p| {
+        if !inside(p) || outside.iter().any(|&o| shares_a_drug(lex, o, p.hit.name)) {
+            return true;
+        }
+        if matches!(p.hit.how, How::Fuzzy | How::Ending | How::Shorthand) {
+            unmatched.push(p.hit.text.clone());
+            return false;
+        }
+        if p.hit.review.is_empty() {
+            p.hit.review = std::iter::once(p.hit.name)
+                .chain(outside.iter().copied())
+                .map(|name| Candidate { name, score: 1.0 })
+                .collect();
+        }
+        true
+    });
+}
+
+/// Whether two names share a drug: a substance in common once salts are set aside.
+fn shares_a_drug(lex: &Lexicon, a: NameId, b: NameId) -> bool {
+    let x = lex.substance_bases(a);
+    lex.substance_bases(b).iter().any(|s| x.contains(s))
 }
 
 /// A name that also means another drug goes to review naming both, unless it is a product suffix
@@ -161,6 +208,81 @@ fn contest(lex: &Lexicon, hits: &mut [Placed]) {
             .chain(c.also.iter().copied())
             .map(|name| Candidate { name, score: 1.0 })
             .collect();
+    }
+}
+
+/// Words that, next to a brand, make it a combination product: `Plus`, `Comp`, `HCT`, `H`, `D`,
+/// `Diu`, a single letter after it, `Co` before it.
+fn is_combination_word(word: &str) -> bool {
+    matches!(
+        word,
+        "plus" | "comp" | "compositum" | "hct" | "diu" | "diur" | "diuretic"
+    ) || (word.len() == 1 && word.as_bytes()[0].is_ascii_lowercase())
+}
+
+/// Marks a hit on a blood-pressure drug or a diuretic when a combination word stands next to it
+/// and is not part of the name it matched (`Inhibace Plus`, `Co-Diovan`, `Burinex A`), or when the
+/// name is `co` + another name of the same drug (`coaprovel` listed with irbesartan only): such a
+/// product often holds a diuretic the name does not show, so it goes to review.
+fn combination_suffixes(lex: &Lexicon, tokens: &[Token], hits: &mut [Placed]) {
+    let covered =
+        |j: usize, hits: &[Placed]| hits.iter().any(|p| (p.pos..p.pos + p.len).contains(&j));
+    for i in 0..hits.len() {
+        let (pos, len) = (hits[i].pos, hits[i].len);
+        if !lowers_blood_pressure(lex, hits[i].hit.name) {
+            continue;
+        }
+        let after = tokens
+            .get(pos + len)
+            .filter(|t| t.kind == TokenKind::Word && is_combination_word(&t.text))
+            .filter(|_| !covered(pos + len, hits));
+        let before = pos
+            .checked_sub(1)
+            .and_then(|j| tokens.get(j))
+            .filter(|t| t.text == "co" && !covered(pos - 1, hits));
+        let key = lex.key(hits[i].hit.name);
+        let glued = key
+            .strip_prefix("co")
+            .filter(|rest| rest.len() >= 4)
+            .and_then(|rest| lex.lookup(rest))
+            .filter(|&other| same_drug(lex, other, hits[i].hit.name))
+            .map(|_| "co");
+        let word = after
+            .map(|t| t.text.as_str())
+            .or(before.map(|_| "co"))
+            .or(glued);
+        if let Some(w) = word {
+            hits[i].hit.suffix = Some(w.to_owned());
+        }
+    }
+}
+
+/// Whether a name stands for a blood-pressure drug or a diuretic (by the international
+/// nonproprietary name stems of the substance: -sartan, -pril, -olol, -dipine…, or a target
+/// diuretic), the drugs whose combinations usually add a diuretic.
+fn lowers_blood_pressure(lex: &Lexicon, id: NameId) -> bool {
+    const STEMS: &[&str] = &[
+        "sartan", "pril", "prilat", "olol", "alol", "dipine", "azosin",
+    ];
+    const NAMES: &[&str] = &[
+        "aliskiren",
+        "clonidine",
+        "methyldopa",
+        "moxonidine",
+        "rilmenidine",
+        "hydralazine",
+        "minoxidil",
+        "reserpine",
+        "verapamil",
+        "diltiazem",
+        "urapidil",
+    ];
+    match lex.name(id).meaning {
+        Meaning::Targets(t) => t.iter().any(|&d| lex.is_diuretic(d)),
+        Meaning::Other(s) => lex
+            .substance_base(s)
+            .split(' ')
+            .any(|w| NAMES.contains(&w) || STEMS.iter().any(|st| w.ends_with(st))),
     }
 }
 
@@ -294,6 +416,7 @@ fn exact(_lex: &Lexicon, name: NameId, text: String, how: How) -> Hit {
         score: 1.0,
         runner_up: None,
         review: Vec::new(),
+        suffix: None,
     }
 }
 
@@ -388,6 +511,7 @@ fn glued_salt(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
         score: 1.0,
         runner_up: None,
         review: Vec::new(),
+        suffix: None,
     })
 }
 
@@ -445,6 +569,7 @@ fn ending(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
         score,
         runner_up: None,
         review: Vec::new(),
+        suffix: None,
     })
 }
 
@@ -498,6 +623,7 @@ fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
         score: best_s,
         runner_up,
         review,
+        suffix: None,
     })
 }
 
@@ -539,6 +665,7 @@ fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
         score: score.min(0.99),
         runner_up: None,
         review: Vec::new(),
+        suffix: None,
     })
 }
 

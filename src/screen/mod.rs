@@ -132,6 +132,23 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
             );
             continue;
         }
+        if let Some(word) = &hit.suffix {
+            push(
+                &mut out,
+                Finding {
+                    status: Status::Review,
+                    ingredient: "possible diuretic".to_owned(),
+                    matched_as: format!("{} + {word}", name.display),
+                    candidates: format!("{} (combination?)", name.display),
+                    note: format!(
+                        "`{word}` with this blood-pressure drug or diuretic usually names a \
+                         combination with a diuretic (often hydrochlorothiazide or amiloride) \
+                         that this product name does not show: check the product's ingredients"
+                    ),
+                    ..base.clone()
+                },
+            );
+        }
         match &name.meaning {
             Meaning::Targets(drugs) => {
                 for &d in drugs {
