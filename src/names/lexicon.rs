@@ -353,6 +353,25 @@ impl Lexicon {
         out
     }
 
+    /// Whether a name is a generic (nonproprietary) name: a knowledge-base ingredient or its
+    /// spelling, salt or synonym, or a vocabulary name that is its own substance's name (with or
+    /// without salt words), not a brand.
+    #[must_use]
+    pub fn is_generic(&self, id: NameId) -> bool {
+        if let Some(n) = self.names.get(id as usize) {
+            return matches!(
+                n.origin,
+                Origin::Ingredient
+                    | Origin::Alias(AliasKind::Spelling | AliasKind::Salt | AliasKind::Synonym)
+            );
+        }
+        let v = self.vocab();
+        let i = id - self.kb_count();
+        let key = v.key(i);
+        v.substances_of(i)
+            .any(|s| v.substance_key(s) == key || v.substance_base(s) == key)
+    }
+
     /// Whether a knowledge-base drug is a diuretic (by its class).
     #[must_use]
     pub fn is_diuretic(&self, d: DrugId) -> bool {

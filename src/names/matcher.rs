@@ -633,7 +633,13 @@ fn shorthand(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     if key.len() < 4 || lex.lookup(key).is_some() {
         return None;
     }
-    let names = lex.prefixed(key, 200)?;
+    // Shorthand truncates a generic name: brands that start alike (`pravacilin`, a brand of
+    // metampicillin, beside `prava 40`) do not count.
+    let names: Vec<NameId> = lex
+        .prefixed(key, 200)?
+        .into_iter()
+        .filter(|&id| lex.is_generic(id))
+        .collect();
     // A truncation ends inside the first word of every name it starts; a complete word
     // (`conjugated` in `conjugated linoleic acid`) is not shorthand.
     let truncates = |id: NameId| {
