@@ -1,8 +1,8 @@
 //! Normalized tokens → the drugs an entry names: exact and alias phrases first, then joined words,
 //! other-language endings, fuzzy candidates over the whole vocabulary, and prescriber shorthand.
 
-use super::english;
 use super::lexicon::{Lexicon, Meaning, NameId, Origin};
+use super::wording;
 use crate::kb::AliasKind;
 use crate::normalize::{self, Token, TokenKind};
 
@@ -456,8 +456,9 @@ fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: 
             join(window, " ", &mut spaced);
             let text = spaced.as_str();
             let single = len == 1;
-            // An English word is wording, not a slip for a drug name (`total`, `forte`).
-            if single && english::is_english(&key) {
+            // An English word or a word that names no drug is wording, not a slip for a drug
+            // name (`total`, `forte`, `quinoa`), and neither is a slip for such a word (`quinioa`).
+            if single && (wording::is_wording(&key) || wording::near_not_a_drug(&key)) {
                 continue;
             }
             let found = single
@@ -480,7 +481,8 @@ fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: 
                 continue 'outer;
             }
         }
-        if !run.soft[s] && run.tokens[s].text.len() > 1 {
+        let word = &run.tokens[s].text;
+        if !run.soft[s] && word.len() > 1 && !wording::is_wording(word) {
             unmatched.push(run.tokens[s].text.clone());
         }
         s += 1;

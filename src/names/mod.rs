@@ -7,9 +7,9 @@
 
 pub mod ambiguous;
 pub mod blob;
-pub mod english;
 pub mod fuzzy;
 pub mod lexicon;
 pub mod matcher;
 pub mod vocab;
 pub mod vocab_index;
+pub mod wording;

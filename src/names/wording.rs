@@ -1,0 +1,133 @@
+//! Words that are part of an entry's wording and never a drug: common English words
+//! (`data/english_words.txt`, from a Debian word list: `total` is not Totalip, `forte` is not
+//! Forteo) and words that name no drug (`data/not_drugs.txt`: foods, supplements, vaccines,
+//! devices). Neither is turned into a drug by shorthand, ending or fuzzy matching, and an unknown
+//! word one edit from a not-a-drug word is not read as a drug either (`quinioa` is quinoa).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+const ENGLISH: &str = include_str!("../../data/english_words.txt");
+const NOT_DRUGS: &str = include_str!("../../data/not_drugs.txt");
+
+type WordSet = HashSet<&'static str, foldhash::fast::FixedState>;
+
+fn words(text: &'static str) -> WordSet {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect()
+}
+
+fn english() -> &'static WordSet {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| words(ENGLISH))
+}
+
+fn not_drugs() -> &'static WordSet {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| words(NOT_DRUGS))
+}
+
+/// Whether a lowercase word is a common English word or a word that names no drug. The sets are
+/// built on first use (about 63,000 words), so a run that never needs them does not pay for them.
+#[must_use]
+pub fn is_wording(word: &str) -> bool {
+    english().contains(word) || not_drugs().contains(word)
+}
+
+/// Whether a word is one edit (a letter dropped, added, changed, or two swapped) from a word that
+/// names no drug.
+#[must_use]
+pub fn near_not_a_drug(word: &str) -> bool {
+    let set = not_drugs();
+    if !word.is_ascii() || word.len() < 4 {
+        return false;
+    }
+    let b = word.as_bytes();
+    let mut v: Vec<u8> = Vec::with_capacity(b.len() + 1);
+    let check = |v: &[u8]| std::str::from_utf8(v).is_ok_and(|s| set.contains(s));
+    for i in 0..b.len() {
+        v.clear();
+        v.extend_from_slice(&b[..i]);
+        v.extend_from_slice(&b[i + 1..]);
+        if check(&v) {
+            return true;
+        }
+        if i + 1 < b.len() {
+            v.clear();
+            v.extend_from_slice(b);
+            v.swap(i, i + 1);
+            if check(&v) {
+                return true;
+            }
+        }
+    }
+    for i in 0..=b.len() {
+        for c in b'a'..=b'z' {
+            v.clear();
+            v.extend_from_slice(&b[..i]);
+            v.push(c);
+            v.extend_from_slice(&b[i..]);
+            if check(&v) {
+                return true;
+            }
+            if i < b.len() && b[i] != c {
+                v.clear();
+                v.extend_from_slice(b);
+                v[i] = c;
+                if check(&v) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names::vocab::Vocabulary;
+
+    #[test]
+    fn ordinary_words_are_wording_and_drug_names_are_not() {
+        for w in [
+            "total",
+            "forte",
+            "nature",
+            "special",
+            "synthetic",
+            "quinoa",
+            "vaccine",
+        ] {
+            assert!(is_wording(w), "{w}");
+        }
+        for w in [
+            "lipitor",
+            "furosemide",
+            "hctz",
+            "totalip",
+            "forteo",
+            "quinine",
+        ] {
+            assert!(!is_wording(w) || w == "quinine", "{w}");
+        }
+    }
+
+    #[test]
+    fn a_slip_of_a_food_is_near_a_food_but_a_slip_of_a_drug_is_not() {
+        assert!(near_not_a_drug("quinioa"));
+        assert!(near_not_a_drug("qinoa"));
+        assert!(!near_not_a_drug("quinnine"));
+        assert!(!near_not_a_drug("furosimide"));
+    }
+
+    #[test]
+    fn no_not_a_drug_word_is_a_drug_name_of_the_vocabulary() {
+        let v = Vocabulary::builtin().index();
+        for w in not_drugs() {
+            assert!(v.lookup(w).is_none(), "{w} is a vocabulary name");
+        }
+    }
+}
