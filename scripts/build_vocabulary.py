@@ -75,6 +75,10 @@ LAB_WORDS = re.compile(
     r"resolution mixture|identification|mixtures?|mixt|isomers?|enantiomers?|"
     r"diastereomers?|epimers?|racemates?)\b"
 )
+# A letter and one or two digits standing as a word of their own (`vitamin b12`, `vitamin d3`):
+# the only digits a kept name may have. The matcher keeps such a word whole too.
+VITAMIN_WORD = re.compile(r"(?<![a-z0-9])[a-pstv-wyz][0-9]{1,2}(?![a-z0-9])")
+
 # Chemical notation (see chemical_notation()): "(" followed by a sign, a digit
 # or another "(", or a separate stereodescriptor (R, S, RS, E, Z) in
 # parentheses: "(+)-sucrose", "(+/-)-pindolol", "(s)-bupivacaine",
@@ -327,7 +331,8 @@ def select(data, allowlist):
     # 4. shape filters.
     keep(f"<= {MAX_CHARS} characters", lambda n: len(n) <= MAX_CHARS)
     keep(f"<= {MAX_WORDS} words", lambda n: len(n.split()) <= MAX_WORDS)
-    keep("no digits", lambda n: not any(c.isdigit() for c in n))
+    keep("no digits but a vitamin-style letter+number word (vitamin b12)",
+         lambda n: not any(c.isdigit() for c in VITAMIN_WORD.sub("", n)))
     keep(f">= {MIN_CHARS} characters, has a letter",
          lambda n: len(n) >= MIN_CHARS and any(c.isalpha() for c in n))
     keep("no tab/newline", lambda n: not any(c in n for c in "\t\n\r"))
@@ -380,7 +385,7 @@ def render(rows, allowlist_bytes, n_allow, stoplist_bytes, n_stop, denylist_byte
         "# names: their official (of), common (cn) and brand (bn) names; no systematic names, no codes;"
         " lowercased, whitespace collapsed, trailing [SOURCE] tags removed,"
         " 'X COMPONENT Y' -> brand name 'x' (combination product)",
-        f"# dropped: names > {MAX_CHARS} chars, > {MAX_WORDS} words, with a digit, or < {MIN_CHARS} chars;"
+        f"# dropped: names > {MAX_CHARS} chars, > {MAX_WORDS} words, with a digit (but in a letter+number word such as b12), or < {MIN_CHARS} chars;"
         " names with the words impurity, related compound, reference standard, metabolite, degradant,"
         " system suitability, identification, mixture, isomer, enantiomer, epimer, racemate;"
         " chemical notation ('(' followed by + - digit '(', a stereodescriptor like '(s)', '-(', ')' + letter,"

@@ -123,6 +123,10 @@ fn push_raw(raw: &str, out: &mut Normalized) {
     if raw.is_empty() {
         return;
     }
+    if is_vitamin_word(raw) {
+        push_word(raw, out);
+        return;
+    }
     // Letters and digits glued together (`furosemide40mg`, `20mg`, `q4h`) are split apart; the
     // numbers are strengths or schedules, never names.
     // A dot belongs to the run it follows: `0.625` is a number, `b.i.d` an abbreviation.
@@ -140,6 +144,17 @@ fn push_raw(raw: &str, out: &mut Normalized) {
         prev = digit;
     }
     push_part(&raw[start..], start_digit, out);
+}
+
+/// A letter and one or two digits standing alone (`b12`, `d3`, `k2`): a word of a name
+/// (`vitamin b12`), not a strength. `q`, `r`, `u` and `x` are left out: `q4`, `x2` and `r3` are
+/// schedules, counts and refills. `scripts/build_vocabulary.py` keeps the same words.
+fn is_vitamin_word(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    (2..=3).contains(&b.len())
+        && b[0].is_ascii_lowercase()
+        && !matches!(b[0], b'q' | b'r' | b'u' | b'x')
+        && b[1..].iter().all(u8::is_ascii_digit)
 }
 
 /// One part of a run: a number (noted, never a name) or letters with their dots.
@@ -554,6 +569,7 @@ mod tests {
         assert_eq!(words("furosemide40mg"), "furosemide");
         assert_eq!(words("abc12def.gh34.5xyz"), "abc def gh xyz");
         assert_eq!(words("vit.b12 a.b.c"), "vit b abc");
+        assert_eq!(words("vit b12"), "vit b12");
         assert!(normalize("x2.5").has_number);
         assert!(!normalize("a.b.c").has_number);
     }
@@ -638,7 +654,8 @@ mod tests {
     #[test]
     fn numbers_glued_to_letters_are_split_off() {
         assert_eq!(words("furosemide40mg"), "furosemide");
-        assert_eq!(words("q4h vitamin b12"), "h vitamin b");
+        assert_eq!(words("q4h vitamin b12"), "h vitamin b12");
+        assert_eq!(words("Vitamin D3 1000 IU x2 q4"), "vitamin d3");
         assert!(normalize("x2").has_number);
     }
 }

@@ -64,7 +64,8 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
     let mut qualified: Vec<(String, u32)> = Vec::new();
     for (name, substance) in rows {
         let key = normalize::key(name);
-        if key.is_empty() || loses_a_letter(name) {
+        // A key of one or two letters (`r/amp` → `r`) would make a stray letter a drug.
+        if key.len() < 3 || loses_a_letter(name) {
             continue;
         }
         let sid = substances.get(substance).copied().unwrap_or_default();
@@ -85,7 +86,7 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
     }
     for (head, sid) in qualified {
         let key = normalize::key(&head);
-        if key.is_empty() || loses_a_letter(&head) {
+        if key.len() < 3 || loses_a_letter(&head) {
             continue;
         }
         let entry = names
