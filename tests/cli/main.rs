@@ -16,6 +16,7 @@ mod exit_code;
 mod list;
 mod lookup;
 mod output_file;
+mod output_safety;
 mod robustness;
 mod support;
 mod table;
