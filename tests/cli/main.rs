@@ -18,5 +18,6 @@ mod lookup;
 mod output_file;
 mod output_safety;
 mod robustness;
+mod signals;
 mod support;
 mod table;
