@@ -12,6 +12,7 @@ mod batch_damaged;
 mod check_input;
 mod contract;
 mod damaged_large;
+mod escaping;
 mod exit_code;
 mod list;
 mod lookup;
