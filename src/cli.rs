@@ -102,7 +102,7 @@ pub struct BatchArgs {
     #[arg(long = "summary")]
     pub summary: bool,
     /// Worker threads that resolve entries (reading and writing have a thread each; 1 =
-    /// everything on one thread) [default: the number of cores]
+    /// everything on one thread; at most 4 per core) [default: the number of cores]
     #[arg(long = "jobs", short = 'j', value_name = "N", value_parser = jobs)]
     pub jobs: Option<usize>,
     /// Never show a progress bar (it is shown only when stderr is a terminal)

@@ -3,7 +3,8 @@
 //! anything but a regular file or a new path (a device, FIFO, socket or directory), an input (by
 //! device and inode, standard input's file included) and the knowledge-base files, all before any
 //! work starts; a replaced file keeps its mode and owner (or is refused when they cannot be kept);
-//! and an interrupted run leaves nothing behind (see [`crate::interrupt`]).
+//! and an interrupted run leaves nothing behind (see [`crate::interrupt`]). Unix only: identities,
+//! modes and owners are Unix notions.
 
 use std::fs::{self, Metadata};
 use std::io::{self, BufWriter, Write};
@@ -54,14 +55,12 @@ impl Drop for Registered {
 }
 
 /// A file's identity: device and inode.
-#[cfg(unix)]
 fn identity(m: &Metadata) -> (u64, u64) {
     use std::os::unix::fs::MetadataExt;
     (m.dev(), m.ino())
 }
 
 /// The metadata of the file standard input reads, if it is one.
-#[cfg(unix)]
 fn stdin_metadata() -> Option<Metadata> {
     use std::os::fd::AsFd;
     let fd = io::stdin().as_fd().try_clone_to_owned().ok()?;
@@ -69,7 +68,6 @@ fn stdin_metadata() -> Option<Metadata> {
 }
 
 /// What kind of thing a non-regular file is.
-#[cfg(unix)]
 fn kind(m: &Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = m.file_type();
@@ -89,7 +87,6 @@ fn kind(m: &Metadata) -> &'static str {
 }
 
 /// The umask, from `/proc/self/status` (Linux); 022 where it cannot be read.
-#[cfg(unix)]
 fn umask() -> u32 {
     fs::read_to_string("/proc/self/status")
         .ok()
@@ -248,14 +245,12 @@ fn check_existing(shown: &str, m: &Metadata, protected: &[Protected]) -> Result<
     Ok(())
 }
 
-#[cfg(unix)]
 fn nlink(m: &Metadata) -> u64 {
     std::os::unix::fs::MetadataExt::nlink(m)
 }
 
 /// Gives the temporary file the owner and group of the file it replaces; returns that file's
 /// mode. Refuses the file when its owner cannot be kept.
-#[cfg(unix)]
 fn keep_owner(tmp: &NamedTempFile, m: &Metadata, shown: &str) -> Result<u32> {
     use std::os::unix::fs::MetadataExt;
     let ours = tmp
@@ -277,12 +272,10 @@ fn keep_owner(tmp: &NamedTempFile, m: &Metadata, shown: &str) -> Result<u32> {
 }
 
 /// The mode of a new file: 0666 less the umask, as any program creating a file gives it.
-#[cfg(unix)]
 fn new_file_mode() -> u32 {
     0o666 & !umask()
 }
 
-#[cfg(unix)]
 fn set_mode(file: &fs::File, mode: u32) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     file.set_permissions(fs::Permissions::from_mode(mode))

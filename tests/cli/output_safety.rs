@@ -304,6 +304,20 @@ fn output_over_an_input_reached_by_a_symlink_or_a_hard_link_is_refused() {
 }
 
 #[test]
+fn output_through_a_symlink_to_nothing_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("out.csv");
+    std::os::unix::fs::symlink("missing/elsewhere.csv", &link).unwrap();
+    crampcheck()
+        .args(["check", "lipitor", "-o"])
+        .arg(&link)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a symbolic link to nothing"));
+    assert_eq!(names(dir.path()), BTreeSet::from(["out.csv".to_owned()]));
+}
+
+#[test]
 fn output_over_a_file_with_other_hard_links_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.csv");
