@@ -60,7 +60,7 @@ fn bench_writer(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new(&label, n), &n, |b, &n| {
                 b.iter(|| {
                     buf.clear();
-                    let mut w = Writer::new(format, &mut buf, &ctx.kb, false);
+                    let mut w = Writer::new(format, false, &mut buf, &ctx.kb, false);
                     for i in 0..n {
                         let k = i % entries.len();
                         let entry = Entry {

@@ -84,7 +84,7 @@ fn bench_resolve(c: &mut Criterion) {
     g.bench_with_input(BenchmarkId::new("encode", "all"), &findings, |b, fs| {
         b.iter(|| {
             for (e, f) in fs {
-                black_box(report::encode(Format::Csv, &ctx.kb, e, f.clone()));
+                black_box(report::encode(Format::Csv, false, &ctx.kb, e, f.clone()));
             }
         });
     });

@@ -10,7 +10,8 @@ and warn about quinine.\n\nDecision support for professionals, not medical advic
 shows what matched, how, the evidence and its source; the prescriber and pharmacist decide.";
 
 const AFTER: &str = "Exit codes: 0 success; 1 a finding at or above --fail-on; 2 usage, input or \
-data error (also when a batch record could not be read). A closed pipe is not an error.\n\n\
+data error (also when a batch record could not be read); 129, 130, 143 stopped by SIGHUP, SIGINT \
+or SIGTERM (no partial -o file is left). A closed pipe is not an error.\n\n\
 Examples:\n  crampcheck check lipitor \"hctz 25 mg\" \"quinine sulfate 324 MG Oral Capsule\"\n  \
 crampcheck check --file data/sample/patient.csv\n  crampcheck batch data/sample/batch.csv --format jsonl\n  \
 crampcheck lookup furosimide\n  crampcheck list --level high";
@@ -45,6 +46,11 @@ pub struct Global {
     /// When to colour the table (NO_COLOR is honoured)
     #[arg(long = "color", value_enum, default_value_t = ColorArg::Auto, global = true)]
     pub color: ColorArg,
+    /// Write CSV cells that start with = + - @ as they are, without the apostrophe that keeps a
+    /// spreadsheet from running them as formulas (for pipelines that join on ids such as -17;
+    /// control characters are still escaped)
+    #[arg(long = "raw", global = true)]
+    pub raw: bool,
 }
 
 /// The commands.
@@ -96,12 +102,29 @@ pub struct BatchArgs {
     #[arg(long = "summary")]
     pub summary: bool,
     /// Worker threads that resolve entries (reading and writing have a thread each; 1 =
-    /// everything on one thread) [default: the number of cores]
-    #[arg(long = "jobs", short = 'j', value_name = "N")]
+    /// everything on one thread; at most 4 per core) [default: the number of cores]
+    #[arg(long = "jobs", short = 'j', value_name = "N", value_parser = jobs)]
     pub jobs: Option<usize>,
     /// Never show a progress bar (it is shown only when stderr is a terminal)
     #[arg(long = "no-progress")]
     pub no_progress: bool,
+}
+
+/// The most worker threads `--jobs` accepts: four per core.
+#[must_use]
+pub fn max_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from) * 4
+}
+
+/// Parses `--jobs`: a whole number from 1 to [`max_jobs`].
+fn jobs(s: &str) -> Result<usize, String> {
+    let max = max_jobs();
+    match s.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        Ok(_) | Err(_) => Err(format!(
+            "expected a number of worker threads from 1 to {max} (4 per core on this machine)"
+        )),
+    }
 }
 
 /// `lookup` arguments.
@@ -171,5 +194,21 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn jobs_from_one_to_four_per_core_are_accepted() {
+        assert_eq!(jobs("1"), Ok(1));
+        assert_eq!(jobs(&max_jobs().to_string()), Ok(max_jobs()));
+        for bad in [
+            "0",
+            "-1",
+            "x",
+            "",
+            &(max_jobs() + 1).to_string(),
+            "99999999999999999999999",
+        ] {
+            assert!(jobs(bad).is_err(), "{bad}");
+        }
     }
 }

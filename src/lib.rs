@@ -8,10 +8,13 @@
 //!
 //! Modules: [`cli`] (syntax only), [`cmd`] (one file per command), [`input`] (lists and batch CSV),
 //! [`records`] (forgiving CSV records), [`output`] (stdout or a safely renamed file), [`kb`], [`vocab`], [`lexicon`], [`normalize`],
-//! [`fuzzy`], [`matcher`], [`screen`], [`report`].
+//! [`fuzzy`], [`matcher`], [`screen`], [`report`], [`escape`] (text for a terminal or a CSV cell),
+//! [`interrupt`] (SIGINT, SIGTERM, SIGHUP).
 
 pub mod cli;
 pub mod cmd;
+pub mod escape;
+pub mod interrupt;
 pub mod kb;
 pub mod names;
 pub mod normalize;
@@ -20,10 +23,8 @@ pub mod read;
 pub mod report;
 pub mod screen;
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
-
 use anyhow::Result;
+use std::io::IsTerminal;
 
 use cli::{Cli, ColorArg, Command, FormatArg, LevelArg};
 use cmd::{Context, Outcome};
@@ -39,6 +40,8 @@ pub enum Exit {
     FailOn,
     /// 2: usage, input or data error (including unreadable batch records).
     Error,
+    /// 128 + the signal's number: stopped by SIGINT (130), SIGTERM (143) or SIGHUP (129).
+    Interrupted(interrupt::Interrupted),
 }
 
 impl Exit {
@@ -49,6 +52,7 @@ impl Exit {
             Exit::Success => 0,
             Exit::FailOn => 1,
             Exit::Error => 2,
+            Exit::Interrupted(i) => i.code(),
         }
     }
 }
@@ -93,20 +97,67 @@ pub fn load(kb_dir: Option<&std::path::Path>) -> Result<(Kb, names::lexicon::Lex
     Ok((kb, lex))
 }
 
+/// The files `-o` must never replace: the inputs, the file standard input reads (`-`, whether
+/// or not the command reads it) and the knowledge-base files of `--kb`.
+fn protected(cli: &Cli) -> Vec<output::Protected> {
+    let input = |path: &std::path::Path| output::Protected {
+        path: path.to_owned(),
+        what: "input file",
+    };
+    let mut files: Vec<output::Protected> = match &cli.command {
+        Command::Batch(b) => b.files.iter().map(|p| input(p)).collect(),
+        Command::Check(c) => c.file.iter().map(|p| input(p)).collect(),
+        _ => Vec::new(),
+    };
+    files.push(input(std::path::Path::new("-")));
+    if let Some(dir) = &cli.global.kb {
+        for name in ["drugs.csv", "aliases.csv", "sources.csv", "vocabulary.tsv"] {
+            files.push(output::Protected {
+                path: dir.join(name),
+                what: "knowledge-base file",
+            });
+        }
+    }
+    files
+}
+
+/// The exit code and the lines for stderr (each `crampcheck: `…, escaped for the terminal) of the
+/// result of [`run`]. A closed pipe (`crampcheck … | head`) is how the reader says it has enough:
+/// success; a signal gives 128 + its number.
+#[must_use]
+pub fn finish(result: Result<(Exit, Vec<String>)>) -> (Exit, Vec<String>) {
+    let line = |m: &str| format!("crampcheck: {}", escape::terminal(m));
+    match result {
+        Ok((exit, messages)) => (exit, messages.iter().map(|m| line(m)).collect()),
+        Err(err) => {
+            if let Some(stopped) = interrupt::received() {
+                return (
+                    Exit::Interrupted(stopped),
+                    vec![line(&format!("error: {stopped}"))],
+                );
+            }
+            let broken_pipe = err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return (Exit::Success, Vec::new());
+            }
+            (Exit::Error, vec![line(&format!("error: {err:#}"))])
+        }
+    }
+}
+
 /// Runs a parsed command line; returns how to exit and the lines meant for stderr.
 ///
 /// # Errors
 /// Usage, input, data and output errors; a broken pipe comes back as an `io::Error` of kind
 /// `BrokenPipe` somewhere in the chain, which the binary treats as success.
 pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
+    let protected = protected(&cli);
     let g = cli.global;
     let (kb, lex) = load(g.kb.as_deref())?;
-    let inputs: Vec<PathBuf> = match &cli.command {
-        Command::Batch(b) => b.files.clone(),
-        Command::Check(c) => c.file.iter().cloned().collect(),
-        _ => Vec::new(),
-    };
-    let mut out = output::Output::open(g.output.as_deref(), &inputs)?;
+    let mut out = output::Output::open(g.output.as_deref(), &protected)?;
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let color = match g.color {
         ColorArg::Always => true,
@@ -118,6 +169,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
         lex,
         format: g.format.map(format),
         color,
+        raw: g.raw,
     };
     let outcome: Outcome = match cli.command {
         Command::Check(a) => {

@@ -1,4 +1,4 @@
-//! The `crampcheck` binary: parse arguments, run, map the result to an exit code.
+//! The `crampcheck` binary: handle signals, parse arguments, run, map the result to an exit code.
 #![allow(clippy::print_stderr)]
 
 use std::process::ExitCode;
@@ -6,25 +6,15 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = crampcheck::cli::Cli::parse();
-    match crampcheck::run(cli) {
-        Ok((exit, messages)) => {
-            for m in messages {
-                eprintln!("crampcheck: {m}");
-            }
-            ExitCode::from(exit.code())
-        }
-        Err(err) => {
-            // A closed pipe (`crampcheck … | head`) is how the reader says it has enough.
-            let broken_pipe = err.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            });
-            if broken_pipe {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("crampcheck: error: {err:#}");
-            ExitCode::from(crampcheck::Exit::Error.code())
-        }
+    // First, so that no temporary output file exists before a signal can be handled.
+    if let Err(err) = crampcheck::interrupt::install() {
+        eprintln!("crampcheck: error: cannot handle signals: {err}");
+        return ExitCode::from(crampcheck::Exit::Error.code());
     }
+    let cli = crampcheck::cli::Cli::parse();
+    let (exit, lines) = crampcheck::finish(crampcheck::run(cli));
+    for line in lines {
+        eprintln!("{line}");
+    }
+    ExitCode::from(exit.code())
 }

@@ -156,11 +156,15 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     // CSV and JSON records are encoded by the workers; a table and per-patient summaries are
     // built here, in order, from each item's screening.
     let encode = !opts.summary && format != Format::Table;
-    let records = RecordEncoder::new(format, &ctx.kb);
+    let records = RecordEncoder::new(format, ctx.raw, &ctx.kb);
     let mut sink = if opts.summary {
-        Sink::Patients(SummaryWriter::new(format, out), None, Summary::default())
+        Sink::Patients(
+            SummaryWriter::new(format, ctx.raw, out),
+            None,
+            Summary::default(),
+        )
     } else {
-        Sink::Findings(Writer::new(format, out, &ctx.kb, ctx.color))
+        Sink::Findings(Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color))
     };
     let mut progress = Progress::new(opts);
     let mut reader = Reader::new(opts);
@@ -670,7 +674,8 @@ fn progress_bar(name: &str) -> ProgressBar {
         ProgressStyle::with_template("{prefix} {human_pos} rows · {per_sec} · {msg} · {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
-    bar.set_prefix(name.to_owned());
+    // A file name may hold escape sequences or bidi controls.
+    bar.set_prefix(crate::escape::terminal(name).into_owned());
     bar
 }
 
@@ -682,7 +687,7 @@ mod tests {
 
     fn entry(kb: &Kb, text: &str) -> Encoded {
         let findings = vec![Finding::error("test".into())];
-        crate::report::encode(Format::Csv, kb, text, findings)
+        crate::report::encode(Format::Csv, false, kb, text, findings)
     }
 
     #[test]

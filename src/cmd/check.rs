@@ -48,7 +48,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             .collect(),
     };
     let format = ctx.format.unwrap_or(Format::Table);
-    let mut w = Writer::new(format, out, &ctx.kb, ctx.color);
+    let mut w = Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color);
     for e in &entries {
         let enc = match &e.error {
             Some(reason) => ctx.error_entry(format, &e.text, reason.clone()),

@@ -8,8 +8,9 @@ use tabled::builder::Builder;
 use tabled::settings::Style;
 
 use super::{Context, Outcome};
+use crate::escape;
 use crate::kb::Level;
-use crate::report::{Format, wrap};
+use crate::report::{Format, csv_cell, wrap, write_json};
 
 /// Options of `list`.
 #[derive(Clone, Debug, Default)]
@@ -50,7 +51,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             ]
         };
         let fields = ["id", "citation", "pmid", "doi"];
-        emit(out, format, &fields, &fields, &rows, cells)?;
+        emit(out, format, ctx.raw, &fields, &fields, &rows, cells)?;
         return Ok(Outcome::default());
     }
     let class = opts.class.as_deref().map(str::to_lowercase);
@@ -119,7 +120,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         "sources",
         "aliases",
     ];
-    emit(out, format, &header, &fields, &refs, |v| cells(v))?;
+    emit(out, format, ctx.raw, &header, &fields, &refs, |v| cells(v))?;
     if format == Format::Table {
         writeln!(
             out,
@@ -132,10 +133,11 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
 }
 
 /// Writes rows as a table (`header` over `cells`), or as CSV, JSON Lines or JSON (`fields`, the
-/// serialized names, head an empty CSV).
+/// serialized names in order, are the CSV columns; `raw` keeps formula-looking CSV cells).
 fn emit<T: Serialize>(
     out: &mut dyn Write,
     format: Format,
+    raw: bool,
     header: &[&str],
     fields: &[&str],
     rows: &[&T],
@@ -146,7 +148,7 @@ fn emit<T: Serialize>(
             let mut b = Builder::default();
             b.push_record(header.iter().copied());
             for r in rows {
-                b.push_record(cells(r));
+                b.push_record(cells(r).iter().map(|c| escape::terminal(c).into_owned()));
             }
             let mut t = b.build();
             t.with(Style::sharp());
@@ -154,22 +156,28 @@ fn emit<T: Serialize>(
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
+            w.write_record(fields)?;
             for r in rows {
-                w.serialize(r)?;
-            }
-            if rows.is_empty() {
-                w.write_record(fields)?;
+                let value = serde_json::to_value(r)?;
+                w.write_record(fields.iter().map(|f| {
+                    let text = match value.get(f) {
+                        Some(serde_json::Value::String(s)) => s.clone(),
+                        Some(serde_json::Value::Null) | None => String::new(),
+                        Some(v) => v.to_string(),
+                    };
+                    csv_cell(&text, raw).into_owned()
+                }))?;
             }
             w.flush()?;
         }
         Format::Jsonl => {
             for r in rows {
-                serde_json::to_writer(&mut *out, r)?;
+                write_json(out, r, false)?;
                 writeln!(out)?;
             }
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, rows)?;
+            write_json(out, rows, true)?;
             writeln!(out)?;
         }
     }

@@ -7,9 +7,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use super::{Context, Outcome};
+use crate::escape;
 use crate::names::lexicon::Meaning;
 use crate::names::matcher::{self, Candidate, How, Resolution};
-use crate::report::{Format, drug_text, escape_terminal};
+use crate::report::{Format, csv_cell, drug_text, write_json};
 use crate::screen::{self, Finding, Status};
 
 /// Options of `lookup`.
@@ -198,12 +199,12 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         }
         Format::Jsonl => {
             for t in &trails {
-                serde_json::to_writer(&mut *out, t)?;
+                write_json(out, t, false)?;
                 writeln!(out)?;
             }
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &trails)?;
+            write_json(out, &trails, true)?;
             writeln!(out)?;
         }
         Format::Csv => {
@@ -218,14 +219,19 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             ])?;
             for t in &trails {
                 for c in &t.candidates {
-                    w.write_record([
-                        t.input.as_str(),
-                        &t.normalized,
-                        &c.name,
-                        &c.ingredient,
-                        if c.target { "yes" } else { "no" },
-                        &format!("{:.2}", c.score),
-                    ])?;
+                    let score = format!("{:.2}", c.score);
+                    let target = if c.target { "yes" } else { "no" };
+                    w.write_record(
+                        [
+                            t.input.as_str(),
+                            &t.normalized,
+                            &c.name,
+                            &c.ingredient,
+                            target,
+                            &score,
+                        ]
+                        .map(|s| csv_cell(s, ctx.raw).into_owned()),
+                    )?;
                 }
             }
             w.flush()?;
@@ -236,14 +242,14 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
 }
 
 fn render_text(out: &mut dyn Write, t: &Trail) -> std::io::Result<()> {
-    writeln!(out, "{}", escape_terminal(&t.input))?;
+    writeln!(out, "{}", escape::terminal(&t.input))?;
     writeln!(
         out,
         "  normalized: {}",
         if t.normalized.is_empty() {
-            "(nothing)"
+            "(nothing)".into()
         } else {
-            &t.normalized
+            escape::terminal(&t.normalized)
         }
     )?;
     for f in &t.findings {
@@ -260,7 +266,9 @@ fn render_text(out: &mut dyn Write, t: &Trail) -> std::io::Result<()> {
             writeln!(
                 out,
                 "    matched “{}” as “{}”: {}{score}",
-                f.text, f.matched_as, f.how
+                escape::terminal(&f.text),
+                escape::terminal(&f.matched_as),
+                f.how
             )?;
         }
         writeln!(out, "    why: {}", f.why)?;
@@ -289,7 +297,7 @@ fn render_text(out: &mut dyn Write, t: &Trail) -> std::io::Result<()> {
         writeln!(
             out,
             "  unmatched words: {}",
-            escape_terminal(&t.unmatched.join(" "))
+            escape::terminal(&t.unmatched.join(" "))
         )?;
     }
     Ok(())

@@ -21,6 +21,8 @@ pub struct Context {
     pub format: Option<Format>,
     /// Whether to colour table output.
     pub color: bool,
+    /// Keep CSV cells that look like formulas as they are (`--raw`).
+    pub raw: bool,
 }
 
 impl Context {
@@ -28,13 +30,19 @@ impl Context {
     #[must_use]
     pub fn screen_entry(&self, format: Format, text: &str) -> Encoded {
         let findings = screen(&self.kb, &self.lex, &resolve(&self.lex, text));
-        report::encode(format, &self.kb, text, findings)
+        report::encode(format, self.raw, &self.kb, text, findings)
     }
 
     /// Encodes an error entry.
     #[must_use]
     pub fn error_entry(&self, format: Format, input: &str, reason: String) -> Encoded {
-        report::encode(format, &self.kb, input, vec![Finding::error(reason)])
+        report::encode(
+            format,
+            self.raw,
+            &self.kb,
+            input,
+            vec![Finding::error(reason)],
+        )
     }
 }
 

@@ -1,33 +1,57 @@
-//! CSV records: RFC 4180 quoting, and cells a spreadsheet would run as a formula neutralized with a
-//! leading apostrophe (OWASP CSV injection guidance).
+//! CSV records: RFC 4180 quoting; control characters other than tab and line breaks shown as
+//! visible text (`\u{1b}`); and, unless `--raw`, cells a spreadsheet would run as a formula
+//! neutralized with a leading apostrophe (OWASP CSV injection guidance). Every CSV writer (records,
+//! summaries, `lookup`, `list`) goes through [`cell`] or [`field`].
+
+use std::borrow::Cow;
 
 use super::{class_level, score_text};
+use crate::escape;
 use crate::kb::Kb;
 use crate::screen::Finding;
 
-/// Appends one field, quoted when needed, a formula-looking cell prefixed with `'`.
-pub(super) fn field(out: &mut Vec<u8>, s: &str) {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+/// Whether a spreadsheet would take the cell for a formula: its first character after any
+/// leading spaces (or other white space but tab and CR) is `=`, `+`, `-`, `@`, tab, CR, or one of
+/// their fullwidth forms `＝＋－＠`. Negative numbers are included, as OWASP advises: a cell `-17`
+/// is written `'-17` unless `--raw`.
+#[must_use]
+pub fn is_formula(s: &str) -> bool {
+    let first = s
+        .chars()
+        .find(|&c| !(c.is_whitespace() && c != '\t' && c != '\r'));
+    matches!(
+        first,
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '＝' | '＋' | '－' | '＠')
+    )
+}
+
+/// A cell's text as written (before quoting, which the caller's CSV writer does): control
+/// characters escaped, and a formula prefixed with `'` unless `raw`.
+#[must_use]
+pub fn cell(s: &str, raw: bool) -> Cow<'_, str> {
+    let s = escape::data(s);
+    if raw || !is_formula(&s) {
+        return s;
+    }
+    Cow::Owned(format!("'{s}"))
+}
+
+/// Appends one field: its [`cell`] text, quoted when needed.
+pub(super) fn field(out: &mut Vec<u8>, s: &str, raw: bool) {
+    let s = cell(s, raw);
     let quote = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
-    if !quote && !formula {
+    if !quote {
         out.extend_from_slice(s.as_bytes());
         return;
     }
-    if quote {
-        out.push(b'"');
-    }
-    if formula {
-        out.push(b'\'');
-    }
+    out.push(b'"');
     for &b in s.as_bytes() {
         if b == b'"' {
             out.push(b'"');
         }
         out.push(b);
     }
-    if quote {
-        out.push(b'"');
-    }
+    out.push(b'"');
 }
 
 /// `patient,row,input,` of a record, from the encoded patient and input fields.
@@ -41,7 +65,7 @@ pub(super) fn prefix(out: &mut Vec<u8>, patient: &[u8], row: u64, input: &[u8]) 
 }
 
 /// `status,…,note` of a finding.
-pub(super) fn head(kb: &Kb, f: &Finding) -> Vec<u8> {
+pub(super) fn head(kb: &Kb, f: &Finding, raw: bool) -> Vec<u8> {
     let (class, level) = class_level(kb, f);
     let how = f.how.map(|h| h.as_str()).unwrap_or_default();
     let mut out = Vec::with_capacity(128);
@@ -63,17 +87,23 @@ pub(super) fn head(kb: &Kb, f: &Finding) -> Vec<u8> {
         if i > 0 {
             out.push(b',');
         }
-        field(&mut out, s);
+        field(&mut out, s, raw);
     }
     out
 }
 
 /// `,evidence,advice,sources,citations\n` of a drug.
-pub(super) fn tail(evidence: &str, advice: &str, sources: &str, citations: &str) -> Vec<u8> {
+pub(super) fn tail(
+    evidence: &str,
+    advice: &str,
+    sources: &str,
+    citations: &str,
+    raw: bool,
+) -> Vec<u8> {
     let mut out = Vec::new();
     for s in [evidence, advice, sources, citations] {
         out.push(b',');
-        field(&mut out, s);
+        field(&mut out, s, raw);
     }
     out.push(b'\n');
     out
@@ -85,7 +115,13 @@ mod tests {
 
     fn f(s: &str) -> String {
         let mut v = Vec::new();
-        field(&mut v, s);
+        field(&mut v, s, false);
+        String::from_utf8(v).unwrap()
+    }
+
+    fn raw(s: &str) -> String {
+        let mut v = Vec::new();
+        field(&mut v, s, true);
         String::from_utf8(v).unwrap()
     }
 
@@ -107,5 +143,35 @@ mod tests {
         assert_eq!(f("+1"), "'+1");
         assert_eq!(f("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(f("-2+3"), "'-2+3");
+        assert_eq!(f("-17"), "'-17");
+        assert_eq!(f("\tx"), "'\tx");
+        assert_eq!(f("\rx"), "\"'\rx\"");
+    }
+
+    #[test]
+    fn formulas_behind_leading_spaces_or_in_fullwidth_forms_are_neutralized() {
+        assert_eq!(f("  =1+1"), "'  =1+1");
+        assert_eq!(f("\u{a0}@SUM(A1)"), "'\u{a0}@SUM(A1)");
+        assert_eq!(f("\n=1"), "\"'\n=1\"");
+        for s in ["＝1+1", "＋1", "－1", "＠SUM(A1)"] {
+            assert_eq!(f(s), format!("'{s}"));
+        }
+        assert_eq!(f("a=b"), "a=b");
+        assert_eq!(f("lipitor -20"), "lipitor -20");
+    }
+
+    #[test]
+    fn raw_keeps_formulas_but_still_escapes_control_characters() {
+        assert_eq!(raw("-17"), "-17");
+        assert_eq!(raw("=1+1"), "=1+1");
+        assert_eq!(raw("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(f("=\x1b[31m"), "'=\\u{1b}[31m");
+    }
+
+    #[test]
+    fn no_esc_or_c1_byte_reaches_a_cell() {
+        let s = f("x\x1b]0;title\x07\u{9b}2J\u{85}");
+        assert!(!s.contains('\x1b') && !s.chars().any(|c| ('\u{80}'..='\u{9f}').contains(&c)));
+        assert_eq!(s, "x\\u{1b}]0;title\\u{7}\\u{9b}2J\\u{85}");
     }
 }

@@ -12,7 +12,9 @@ use std::io::{self, Write};
 use crate::kb::{DrugId, Kb, Level};
 use crate::screen::{Finding, Status};
 
-pub use table::{escape_terminal, wrap};
+pub use csv::{cell as csv_cell, is_formula};
+pub use json::write as write_json;
+pub use table::wrap;
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -251,20 +253,21 @@ fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-/// Encodes findings for one format; pure, so it can run on worker threads.
+/// Encodes findings for one format; pure, so it can run on worker threads. `raw` keeps CSV cells
+/// that look like formulas as they are (`--raw`).
 #[must_use]
-pub fn encode(format: Format, kb: &Kb, input: &str, findings: Vec<Finding>) -> Encoded {
+pub fn encode(format: Format, raw: bool, kb: &Kb, input: &str, findings: Vec<Finding>) -> Encoded {
     let none = kb.drugs.len();
     let mut by_status = [0u16; 6];
     let mut highest: Option<Level> = None;
     let mut bytes = vec![0u8; HEADER + PART * findings.len()];
     bytes.reserve(input.len() * 2 + 160 * findings.len());
     bytes.extend_from_slice(input.as_bytes());
-    field(format, &mut bytes, input);
+    field(format, raw, &mut bytes, input);
     let field_end = offset(bytes.len());
     for (i, f) in findings.iter().enumerate() {
         match format {
-            Format::Csv => bytes.extend_from_slice(&csv::head(kb, f)),
+            Format::Csv => bytes.extend_from_slice(&csv::head(kb, f, raw)),
             Format::Jsonl | Format::Json => bytes.extend_from_slice(&json::head(kb, f)),
             Format::Table => {}
         }
@@ -324,9 +327,9 @@ fn push_u64(out: &mut Vec<u8>, n: u64) {
 }
 
 /// Appends one text field encoded for the format.
-fn field(format: Format, out: &mut Vec<u8>, s: &str) {
+fn field(format: Format, raw: bool, out: &mut Vec<u8>, s: &str) {
     match format {
-        Format::Csv => csv::field(out, s),
+        Format::Csv => csv::field(out, s, raw),
         Format::Jsonl | Format::Json => json::value(out, s),
         Format::Table => {}
     }
@@ -337,6 +340,8 @@ fn field(format: Format, out: &mut Vec<u8>, s: &str) {
 #[derive(Clone, Debug)]
 pub struct RecordEncoder {
     format: Format,
+    /// Formula-looking CSV cells kept as they are (`--raw`).
+    raw: bool,
     /// Per-drug encoded tails (evidence, advice, sources, citations), index = drug id; the last
     /// slot is the tail of a finding without a drug.
     tails: Vec<Vec<u8>>,
@@ -345,17 +350,17 @@ pub struct RecordEncoder {
 impl RecordEncoder {
     /// An encoder for `format` (nothing is encoded for [`Format::Table`]).
     #[must_use]
-    pub fn new(format: Format, kb: &Kb) -> RecordEncoder {
+    pub fn new(format: Format, raw: bool, kb: &Kb) -> RecordEncoder {
         let mut tails: Vec<Vec<u8>> = (0..kb.drugs.len())
-            .map(|d| encode_tail(format, kb, Some(d)))
+            .map(|d| encode_tail(format, raw, kb, Some(d)))
             .collect();
-        tails.push(encode_tail(format, kb, None));
-        RecordEncoder { format, tails }
+        tails.push(encode_tail(format, raw, kb, None));
+        RecordEncoder { format, raw, tails }
     }
 
     /// Appends one text field encoded for the format (a patient id, say).
     pub fn field(&self, out: &mut Vec<u8>, s: &str) {
-        field(self.format, out, s);
+        field(self.format, self.raw, out, s);
     }
 
     /// Appends the records of one entry: `patient` is the encoded patient field, `row` the entry's
@@ -425,13 +430,14 @@ pub struct Writer<'k, W: Write> {
 }
 
 impl<'k, W: Write> Writer<'k, W> {
-    /// A writer for `format`; `color` applies to the table only.
-    pub fn new(format: Format, out: W, kb: &'k Kb, color: bool) -> Writer<'k, W> {
+    /// A writer for `format`; `raw` keeps formula-looking CSV cells as they are, `color` applies
+    /// to the table only.
+    pub fn new(format: Format, raw: bool, out: W, kb: &'k Kb, color: bool) -> Writer<'k, W> {
         Writer {
             format,
             out,
             kb,
-            records: RecordEncoder::new(format, kb),
+            records: RecordEncoder::new(format, raw, kb),
             table: table::Table::default(),
             started: false,
             summary: Summary::default(),
@@ -439,7 +445,7 @@ impl<'k, W: Write> Writer<'k, W> {
             buf: Vec::with_capacity(1024),
             patient: (String::new(), {
                 let mut empty = Vec::new();
-                field(format, &mut empty, "");
+                field(format, raw, &mut empty, "");
                 empty
             }),
         }
@@ -474,13 +480,13 @@ impl<'k, W: Write> Writer<'k, W> {
             self.patient.0.clear();
             self.patient.0.push_str(entry.patient);
             self.patient.1.clear();
-            field(self.format, &mut self.patient.1, entry.patient);
+            self.records.field(&mut self.patient.1, entry.patient);
         }
         let mut input = Vec::new();
         let input_field = if enc.input_bytes() == entry.input.as_bytes() {
             enc.input_field()
         } else {
-            field(self.format, &mut input, entry.input);
+            self.records.field(&mut input, entry.input);
             &input
         };
         self.buf.clear();
@@ -529,10 +535,10 @@ impl<'k, W: Write> Writer<'k, W> {
     }
 }
 
-fn encode_tail(format: Format, kb: &Kb, drug: Option<DrugId>) -> Vec<u8> {
+fn encode_tail(format: Format, raw: bool, kb: &Kb, drug: Option<DrugId>) -> Vec<u8> {
     let (evidence, advice, sources, citations) = drug_text(kb, drug);
     match format {
-        Format::Csv => csv::tail(&evidence, &advice, &sources, &citations),
+        Format::Csv => csv::tail(&evidence, &advice, &sources, &citations, raw),
         Format::Jsonl | Format::Json => json::tail(&evidence, &advice, &sources, &citations),
         Format::Table => Vec::new(),
     }
@@ -585,7 +591,7 @@ mod tests {
         let kb = Kb::builtin().unwrap();
         let lex = Lexicon::build(&kb, &Vocabulary::builtin()).unwrap();
         let findings = screen(&kb, &lex, &resolve(&lex, text));
-        let enc = encode(format, &kb, text, findings);
+        let enc = encode(format, false, &kb, text, findings);
         (kb, enc)
     }
 

@@ -6,7 +6,8 @@ use serde::Serialize;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{Format, table::escape_terminal};
+use super::{Format, csv, json};
+use crate::escape;
 
 /// One patient's summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -36,16 +37,18 @@ pub struct PatientSummary {
 /// Writes summaries in one format.
 pub struct SummaryWriter<W: Write> {
     format: Format,
+    raw: bool,
     out: W,
     started: bool,
     table: Vec<PatientSummary>,
 }
 
 impl<W: Write> SummaryWriter<W> {
-    /// A writer for `format`.
-    pub fn new(format: Format, out: W) -> SummaryWriter<W> {
+    /// A writer for `format`; `raw` keeps formula-looking CSV cells as they are.
+    pub fn new(format: Format, raw: bool, out: W) -> SummaryWriter<W> {
         SummaryWriter {
             format,
+            raw,
             out,
             started: false,
             table: Vec::new(),
@@ -60,24 +63,22 @@ impl<W: Write> SummaryWriter<W> {
         match self.format {
             Format::Table => self.table.push(s.clone()),
             Format::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .has_headers(!self.started)
-                    .from_writer(Vec::new());
-                w.serialize(s).map_err(io::Error::other)?;
-                let mut bytes = w
-                    .into_inner()
-                    .map_err(|e| io::Error::other(e.to_string()))?;
-                neutralize_first_field(&mut bytes, self.started);
-                self.out.write_all(&bytes)?;
+                let mut line = Vec::with_capacity(128);
+                if !self.started {
+                    line.extend_from_slice(HEADER.as_bytes());
+                    line.push(b'\n');
+                }
+                csv_line(&mut line, s, self.raw);
+                self.out.write_all(&line)?;
             }
             Format::Jsonl => {
-                serde_json::to_writer(&mut self.out, s)?;
+                json::write(&mut self.out, s, false)?;
                 self.out.write_all(b"\n")?;
             }
             Format::Json => {
                 self.out
                     .write_all(if self.started { b",\n" } else { b"[\n" })?;
-                serde_json::to_writer(&mut self.out, s)?;
+                json::write(&mut self.out, s, false)?;
             }
         }
         self.started = true;
@@ -106,7 +107,7 @@ impl<W: Write> SummaryWriter<W> {
                 ]);
                 for s in &self.table {
                     b.push_record([
-                        escape_terminal(&s.patient),
+                        escape::terminal(&s.patient).into_owned(),
                         s.entries.to_string(),
                         s.flagged.to_string(),
                         s.warnings.to_string(),
@@ -123,10 +124,7 @@ impl<W: Write> SummaryWriter<W> {
                 writeln!(self.out, "{t}")?;
             }
             Format::Csv if !self.started => {
-                writeln!(
-                    self.out,
-                    "patient,entries,flagged,warnings,review,unrecognized,errors,highest_level,quinine,flagged_drugs"
-                )?;
+                writeln!(self.out, "{HEADER}")?;
             }
             Format::Json => self
                 .out
@@ -137,24 +135,27 @@ impl<W: Write> SummaryWriter<W> {
     }
 }
 
-/// The patient id is the only free-text cell of a summary: neutralize it as a formula if needed.
-fn neutralize_first_field(bytes: &mut Vec<u8>, header_written: bool) {
-    let start = if header_written {
-        0
-    } else {
-        bytes
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |p| p + 1)
-    };
-    let first = bytes.get(start).copied();
-    let quoted = first == Some(b'"');
-    let c = if quoted {
-        bytes.get(start + 1).copied()
-    } else {
-        first
-    };
-    if matches!(c, Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) {
-        bytes.insert(start + usize::from(quoted), b'\'');
+/// The CSV header of summaries.
+const HEADER: &str = "patient,entries,flagged,warnings,review,unrecognized,errors,highest_level,quinine,flagged_drugs";
+
+/// One summary as a CSV record: every text cell through [`csv::field`] (the patient id comes from
+/// the input, the drug names from the knowledge base).
+fn csv_line(out: &mut Vec<u8>, s: &PatientSummary, raw: bool) {
+    csv::field(out, &s.patient, raw);
+    for n in [
+        s.entries,
+        s.flagged,
+        s.warnings,
+        s.review,
+        s.unrecognized,
+        s.errors,
+    ] {
+        out.push(b',');
+        super::push_u64(out, n);
     }
+    for t in [&s.highest_level, &s.quinine, &s.flagged_drugs] {
+        out.push(b',');
+        csv::field(out, t, raw);
+    }
+    out.push(b'\n');
 }

@@ -8,6 +8,7 @@ use tabled::builder::Builder;
 use tabled::settings::Style;
 
 use super::{Entry, Summary, class_level, score_text};
+use crate::escape;
 use crate::kb::Kb;
 use crate::screen::{Finding, Status};
 
@@ -32,24 +33,6 @@ struct Row {
 #[derive(Debug, Default)]
 pub(super) struct Table {
     rows: Vec<Row>,
-}
-
-/// Replaces control characters (ESC, BEL, CR…) with visible escapes, so that input text cannot
-/// move the cursor or recolour the terminal.
-#[must_use]
-pub fn escape_terminal(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Greedy word wrap at `width` characters (a longer word stands on its own line), so table cells
@@ -108,13 +91,13 @@ impl Table {
             self.rows.push(Row {
                 status: f.status,
                 level: f.drug.map(|d| kb.drugs[d].level),
-                patient: escape_terminal(entry.patient),
+                patient: escape::terminal(entry.patient).into_owned(),
                 row: entry.row,
-                input: escape_terminal(entry.input),
+                input: escape::terminal(entry.input).into_owned(),
                 ingredient: f.ingredient.clone(),
                 class,
                 level_text,
-                matched: escape_terminal(&matched_text(f)),
+                matched: escape::terminal(&matched_text(f)).into_owned(),
                 evidence,
                 advice,
                 sources,
@@ -233,11 +216,5 @@ mod tests {
     fn wrapping_breaks_between_words_and_never_starts_a_line_with_a_space() {
         assert_eq!(wrap("aa bb cc", 5), "aa bb\ncc");
         assert_eq!(wrap("a  verylongword b", 4), "a\nverylongword\nb");
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(escape_terminal("a\x1b[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(escape_terminal("plain"), "plain");
     }
 }
