@@ -123,11 +123,17 @@ fn entry() -> impl Strategy<Value = String> {
     ]
 }
 
-/// A key: lowercase ASCII letters, words separated by single spaces, nothing around them.
+/// A key: words of lowercase ASCII letters (or a vitamin-style letter and one or two digits,
+/// `b12`), separated by single spaces, nothing around them.
 fn well_formed_key(k: &str) -> bool {
-    k.is_empty()
-        || (k.split(' ').all(|w| !w.is_empty())
-            && k.bytes().all(|b| b == b' ' || b.is_ascii_lowercase()))
+    let word = |w: &str| {
+        let b = w.as_bytes();
+        b.iter().all(u8::is_ascii_lowercase)
+            || ((2..=3).contains(&b.len())
+                && b[0].is_ascii_lowercase()
+                && b[1..].iter().all(u8::is_ascii_digit))
+    };
+    k.is_empty() || k.split(' ').all(|w| !w.is_empty() && word(w))
 }
 
 proptest! {
