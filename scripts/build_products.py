@@ -102,7 +102,8 @@ prolonged extended delayed gastro-resistant concentrate infusion for use usp bp 
 comprime comprimes comprimé comprimés gelule gelules gélule gélules pommade sirop gouttes collyre
 buvable poudre injectable lyophilisat suppositoire ovule dispositif flacon ampoule seringue
 pre-remplie préremplie pelliculé pellicule sécable secable enrobé enrobe orodispersible
-effervescent dispersible granulés sachet-dose""".split())
+effervescent dispersible granulés sachet-dose inj liq i.v sans sucre adulte adultes enfant
+enfants nourrisson nourrissons""".split())
 TRAILING_STOP = frozenset({"and", "et", "with", "de", "du", "des", "en", "à", "a.", "pour",
                            "for", "in", "&", "+", "-", "/", "with", "sans", "avec"})
 
@@ -434,9 +435,18 @@ class Vocab:
                 self.substances.add(s)
                 self.name_to[n].add(s)
         self.sha = sha256(path)
+        self.heads = set()
+        for n in list(self.name_to) + list(self.substances):
+            w = n.split()
+            for k in range(1, len(w)):
+                self.heads.add(" ".join(w[:k]))
 
     def known(self, n):
         return n in self.substances or n in self.name_to
+
+    def head(self, n):
+        """Whether n starts a vocabulary name ("eribulin" of "eribulin mesylate")."""
+        return n in self.heads
 
     def canonical(self, n):
         """The UNII substance for an English name: itself if it is one, else the single
@@ -478,7 +488,7 @@ FR_ADJECTIVES = {
     "sesquihydratee": "sesquihydrate", "pentahydrate": "pentahydrate", "pentahydratee": "pentahydrate",
     "hexahydrate": "hexahydrate", "hexahydratee": "hexahydrate", "heptahydrate": "heptahydrate",
     "heptahydratee": "heptahydrate", "tetrahydrate": "tetrahydrate", "tetrahydratee": "tetrahydrate",
-    "anhydre": "anhydrous", "base": "", "micronise": "",
+    "anhydre": "anhydrous", "humaine": "human", "humain": "human", "base": "", "micronise": "",
     "micronisee": "", "arginine": "arginine", "meglumine": "meglumine", "tert-butylamine": "erbumine",
 }
 FR_IN_ENDINGS = ("statine", "mycine", "micine", "cilline", "floxacine", "oxacine", "gliptine",
@@ -501,6 +511,8 @@ def fr_variants(w):
     out = [fr_word(w)]
     if w.endswith("e"):
         out.append(w[:-1])
+    if w.endswith("ere"):
+        out.append(w[:-3] + "er")
     out.append(w)
     return list(dict.fromkeys(out))
 
@@ -541,6 +553,8 @@ class French:
             toks = toks[2:]
         if toks and toks[0] == "acide" and len(toks) >= 2 and toks[-1].endswith("ique"):
             return " ".join(toks[1:])[:-4] + "ic acid"
+        if len(toks) == 2 and toks[1] == "acide" and toks[0].endswith("ique"):
+            return toks[0][:-4] + "ic acid"
         # "PHENYLBUTYRATE DE SODIUM" -> "sodium phenylbutyrate" (a cation named after "de")
         if len(toks) == 3 and toks[1] == "de" and toks[2] in FR_CATIONS:
             toks = [FR_CATIONS[toks[2]], toks[0]]
@@ -566,6 +580,9 @@ class French:
                 n = " ".join(c + suffix)
                 if self.vocab.known(n):
                     return n
+        for c in cands:
+            if self.vocab.head(" ".join(c)):
+                return " ".join(c + salt + tail)
         return " ".join(cands[0] + salt + tail)
 
 
@@ -627,7 +644,9 @@ def moiety(n):
 KEY_WORDS = SALT_WORDS | frozenset("""bromide chloride iodide tosylate tosilate tromethamine erbumine
 meglumine arginine pentahydrate hemipentahydrate hexahydrate heptahydrate hemiheptahydrate
 sesquihydrate furoate propionate dipropionate valerate butyrate cilexetil medoxomil axetil pivoxil
-palmitate decanoate enantate undecanoate hexanoate diacid""".split())
+palmitate decanoate enantate undecanoate hexanoate diacid lysine propanediol dimaleate tetrasodium
+trisodium esylate esilate pamoate embonate dimeglumine isethionate hyclate monosodium
+monopotassium dipropionate""".split())
 
 
 def merge_key(n):
