@@ -246,7 +246,7 @@ def xlsx_rows(path):
 
 class Product:
     __slots__ = ("source", "market", "id", "label", "names", "raw_ingredients", "ingredients",
-                 "company", "company_words", "homeopathic")
+                 "company", "company_words", "homeopathic", "other_names")
 
     def __init__(self, source, market, pid, label):
         self.source, self.market, self.id, self.label = source, market, pid, label
@@ -256,6 +256,7 @@ class Product:
         self.company = []
         self.company_words = frozenset()
         self.homeopathic = False
+        self.other_names = []       # BDPM: the SA or FT names not chosen (FER of iron sucrose)
 
 
 def read_canada(src, stats):
@@ -329,6 +330,7 @@ def read_france(src, stats):
         for x in chosen:
             if x not in p.raw_ingredients:
                 p.raw_ingredients.append(x)
+        p.other_names.extend(x for x in sa + ft if x not in chosen)
         if any("homéopathique" in x.lower() for x in sa + ft):
             p.homeopathic = True
     out = [p for _, p in sorted(products.items())]
@@ -476,6 +478,8 @@ FR_SALT_NOUNS = {  # "X DE base" -> "base X"
     "salicylate": "salicylate", "glycinate": "glycinate", "ascorbate": "ascorbate",
     "sulfure": "sulfide", "cilexetil": "cilexetil", "hemisulfate": "hemisulfate",
     "hyclate": "hyclate", "napadisilate": "napadisilate", "arsenite": "arsenite",
+    "fluorure": "fluoride", "selenite": "selenite", "thiosulfate": "thiosulfate",
+    "alginate": "alginate", "fumarate acide": "fumarate",
 }
 FR_ADJECTIVES = {
     "sodique": "sodium", "disodique": "disodium", "trisodique": "trisodium",
@@ -488,7 +492,9 @@ FR_ADJECTIVES = {
     "sesquihydratee": "sesquihydrate", "pentahydrate": "pentahydrate", "pentahydratee": "pentahydrate",
     "hexahydrate": "hexahydrate", "hexahydratee": "hexahydrate", "heptahydrate": "heptahydrate",
     "heptahydratee": "heptahydrate", "tetrahydrate": "tetrahydrate", "tetrahydratee": "tetrahydrate",
-    "anhydre": "anhydrous", "humaine": "human", "humain": "human", "base": "", "micronise": "",
+    "anhydre": "anhydrous", "humaine": "human", "humain": "human", "monosodique": "sodium",
+    "monopotassique": "potassium", "dodecahydrate": "dodecahydrate", "dodecahydratee": "dodecahydrate",
+    "dilue": "", "diluee": "", "base": "", "micronise": "",
     "micronisee": "", "arginine": "arginine", "meglumine": "meglumine", "tert-butylamine": "erbumine",
 }
 FR_IN_ENDINGS = ("statine", "mycine", "micine", "cilline", "floxacine", "oxacine", "gliptine",
@@ -548,6 +554,9 @@ class French:
                 tail.insert(0, FR_ADJECTIVES[toks[-1]])
             toks.pop()
         salt = []
+        # "SULFATE FERREUX" -> "ferrous sulfate"
+        if len(toks) == 2 and toks[0] in FR_SALT_NOUNS and toks[1] in ("ferreux", "ferrique"):
+            return f"{FR_ADJECTIVES[toks[1]]} {FR_SALT_NOUNS[toks[0]]}" + "".join(" " + t for t in tail)
         while len(toks) > 2 and toks[0] in FR_SALT_NOUNS and toks[1] == "de":
             salt.append(FR_SALT_NOUNS[toks[0]])
             toks = toks[2:]
@@ -738,7 +747,8 @@ def build(src):
         if p.market == "EU":
             m = re.search(r"\(previously ([^()]*)\)", p.label)
             if m:
-                labels = [p.label[:m.start()], m.group(1)]
+                # a previous name that is a code ("CHF 5993 Chiesi Farmaceutici") is no name
+                labels = [p.label[:m.start()]] + ([] if re.search(r"\d", m.group(1)) else [m.group(1)])
         if p.market == "UK":
             base = re.sub(r"\[[^\]]*\]", " ", p.label)
             parts = re.split(r"(?<=[a-z]{3})/(?=[a-z]{3})", base)
@@ -754,7 +764,7 @@ def build(src):
     # its own, or a lab prefix/suffix that the register puts before/after generic names.
     def ingredient_words(p):
         ws = set(CONNECTORS) | set(SALT_WORDS)
-        for x in p.raw_ingredients + p.ingredients + [moiety(i) for i in p.ingredients]:
+        for x in p.raw_ingredients + p.other_names + p.ingredients + [moiety(i) for i in p.ingredients]:
             ws.update(words(x))
         for n in english(p, french):
             ws.update(words(n))
