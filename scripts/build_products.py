@@ -494,7 +494,7 @@ FR_ADJECTIVES = {
     "heptahydratee": "heptahydrate", "tetrahydrate": "tetrahydrate", "tetrahydratee": "tetrahydrate",
     "anhydre": "anhydrous", "humaine": "human", "humain": "human", "monosodique": "sodium",
     "monopotassique": "potassium", "dodecahydrate": "dodecahydrate", "dodecahydratee": "dodecahydrate",
-    "dilue": "", "diluee": "", "base": "", "micronise": "",
+    "dilue": "", "diluee": "", "desseche": "", "dessechee": "", "base": "", "micronise": "",
     "micronisee": "", "arginine": "arginine", "meglumine": "meglumine", "tert-butylamine": "erbumine",
 }
 FR_IN_ENDINGS = ("statine", "mycine", "micine", "cilline", "floxacine", "oxacine", "gliptine",
@@ -549,7 +549,7 @@ class French:
         s = s.replace("d'", "de ")
         toks = s.split()
         tail = []
-        while toks and toks[-1] in FR_ADJECTIVES and len(toks) > 1:
+        while toks and toks[-1] in FR_ADJECTIVES and len(toks) > 1 and toks[-1] not in ("ferreux", "ferrique"):
             if FR_ADJECTIVES[toks[-1]]:
                 tail.insert(0, FR_ADJECTIVES[toks[-1]])
             toks.pop()
@@ -755,8 +755,18 @@ def build(src):
             labels = parts if len(parts) > 1 else [base]
         if p.market == "FR":
             labels = [re.split(r",\s", p.label, maxsplit=1)[0]]
+        other = set(CONNECTORS)
+        for x in p.other_names:
+            other.update(words(x))
         for lab in labels:
             n = clean_name(lab, p.company_words)
+            if p.other_names and set(words(n)) <= other:
+                # "FER SANDOZ" is iron sucrose, but "fer" alone is any iron: keep the company
+                # word, and drop a name that is only the other composition word.
+                n = clean_name(lab)
+                if set(words(n)) <= other:
+                    stats["BDPM names that are only a base word of another substance (dropped)"] += 1
+                    continue
             if n and n not in p.names:
                 p.names.append(n)
 
@@ -764,7 +774,7 @@ def build(src):
     # its own, or a lab prefix/suffix that the register puts before/after generic names.
     def ingredient_words(p):
         ws = set(CONNECTORS) | set(SALT_WORDS)
-        for x in p.raw_ingredients + p.other_names + p.ingredients + [moiety(i) for i in p.ingredients]:
+        for x in p.raw_ingredients + p.ingredients + [moiety(i) for i in p.ingredients]:
             ws.update(words(x))
         for n in english(p, french):
             ws.update(words(n))
