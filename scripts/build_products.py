@@ -544,7 +544,10 @@ class French:
         # the bracket is the head noun, put back in front.
         m = re.match(r"^(.*?)\s*\(([\w-]+)(\s+d[e']?'?)?\s*\)\s*(.*)$", s)
         if m and (m.group(2) in FR_SALT_NOUNS or m.group(2) == "acide" or m.group(3)):
-            s = f"{m.group(2)} de {m.group(1)} {m.group(4)}".strip()
+            if m.group(1) in ("ferreux", "ferrique"):  # "FERREUX (SULFATE)"
+                s = f"{m.group(2)} {m.group(1)} {m.group(4)}".strip()
+            else:
+                s = f"{m.group(2)} de {m.group(1)} {m.group(4)}".strip()
             s = s.replace("acide de ", "acide ")
         s = s.replace("d'", "de ")
         toks = s.split()
