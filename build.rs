@@ -1,4 +1,4 @@
-//! Compiles `data/vocabulary.tsv` into the index the binary reads in place (see
+//! Compiles `data/vocabulary.tsv` and `data/products.tsv` into the index the binary reads in place (see
 //! `src/names/vocab_index.rs`), with the same normalization code as the library.
 #![allow(dead_code)]
 
@@ -16,6 +16,7 @@ use std::path::PathBuf;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     for f in [
         "data/vocabulary.tsv",
+        "data/products.tsv",
         "src/names/blob.rs",
         "src/names/fuzzy.rs",
         "src/normalize.rs",
@@ -24,7 +25,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo::rerun-if-changed={f}");
     }
     let text = std::fs::read_to_string("data/vocabulary.tsv")?;
-    let blob = vocab_index::build_from_tsv(&text, "data/vocabulary.tsv")?;
+    let products = std::fs::read_to_string("data/products.tsv")?;
+    let blob = vocab_index::build(
+        &text,
+        "data/vocabulary.tsv",
+        Some(("data/products.tsv", &products)),
+    )?;
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("vocabulary.bin");
     std::fs::write(out, blob)?;
     Ok(())

@@ -813,8 +813,14 @@ def build(src):
         return (any(x in iw and x not in CONNECTORS for x in ws)
                 and all(x in iw or x in p.company_words or x in wording or x.isdigit() for x in ws))
 
+    def is_company_only(p, n):
+        # A label cut down to the lab prefix of generics (`TEVA-5-ASA` -> `teva`) names no product.
+        ws = words(n)
+        return len(ws) == 1 and ws[0] in labs
+
     rows = defaultdict(lambda: defaultdict(set))  # name -> ingredient tuple -> markets
     generic_dropped = 0
+    company_dropped = 0
     for p in products:
         if not p.ingredients:
             continue
@@ -822,8 +828,12 @@ def build(src):
             if is_generic(p, n):
                 generic_dropped += 1
                 continue
+            if is_company_only(p, n):
+                company_dropped += 1
+                continue
             rows[n][tuple(p.ingredients)].add(p.market)
     stats["generic names dropped (resolved by their ingredient names)"] = generic_dropped
+    stats["names made only of company or lab words dropped"] = company_dropped
 
     # Same name, ingredient sets equal but for salt or hydrate form: one row (the most common
     # spelling), the markets joined. Different sets stay apart.

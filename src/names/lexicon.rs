@@ -118,7 +118,7 @@ impl Lexicon {
     /// vocabulary names with the same key.
     ///
     /// # Errors
-    /// When `data/ambiguous.csv` is malformed or names an unknown name.
+    /// When `data/ambiguous.csv` is malformed.
     pub fn build(kb: &Kb, vocab: &Vocabulary) -> Result<Lexicon> {
         let mut lex = Lexicon {
             names: Vec::new(),
@@ -168,15 +168,13 @@ impl Lexicon {
         fuzzy::write_index(&mut w, fuzzy_entries);
         lex.kb_fuzzy = fuzzy::OwnedIndex::new(w.finish());
         for a in ambiguous::builtin()? {
+            // A vocabulary given with `--kb` may not know both names; a test checks that the
+            // built-in vocabulary knows every one.
             let (Some(id), Some(also)) = (
                 lex.lookup(&normalize::key(&a.name)),
                 lex.lookup(&normalize::key(&a.also)),
             ) else {
-                anyhow::bail!(
-                    "data/ambiguous.csv: `{}` or `{}` is not a known name",
-                    a.name,
-                    a.also
-                );
+                continue;
             };
             let c = lex.contested.entry(id).or_insert_with(|| Contest {
                 also: Vec::new(),
@@ -384,6 +382,44 @@ impl Lexicon {
         self.contested.get(&id)
     }
 
+    /// For a vocabulary name that means different products whose targets differ (a brand that
+    /// holds a diuretic in one market and not in another), one name standing for each product's
+    /// targets, or for its first ingredient when it has none; `None` when the products agree on
+    /// their targets.
+    #[must_use]
+    pub fn product_conflict(&self, id: NameId) -> Option<Vec<NameId>> {
+        let i = id.checked_sub(self.kb_count())?;
+        let v = self.vocab();
+        let sets = v.substance_sets(i);
+        if sets.len() < 2 {
+            return None;
+        }
+        let targets = |set: &[SubstanceId]| {
+            let mut t: Vec<DrugId> = set
+                .iter()
+                .filter_map(|&s| self.substance_target(s))
+                .collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        };
+        let mut seen: Vec<Vec<DrugId>> = Vec::new();
+        let mut out = Vec::new();
+        for set in &sets {
+            let t = targets(set);
+            if seen.contains(&t) {
+                continue;
+            }
+            let name = match t.first() {
+                Some(&d) => self.lookup(&self.target_names[d]),
+                None => set.first().and_then(|&s| self.lookup(v.substance_key(s))),
+            };
+            seen.push(t);
+            out.extend(name);
+        }
+        (seen.len() > 1).then_some(out)
+    }
+
     /// The longest name, in words.
     #[must_use]
     pub fn max_words(&self) -> usize {
@@ -493,6 +529,17 @@ mod tests {
 
     fn meaning(l: &Lexicon, key: &str) -> Meaning {
         l.name(l.lookup(key).unwrap()).meaning
+    }
+
+    #[test]
+    fn every_ambiguous_name_and_its_other_meaning_are_known() {
+        let l = lex();
+        for a in ambiguous::builtin().unwrap() {
+            let id = l.lookup(&normalize::key(&a.name)).unwrap();
+            let c = l.contest(id).unwrap();
+            let also = l.lookup(&normalize::key(&a.also)).unwrap();
+            assert!(c.also.contains(&also), "{}", a.name);
+        }
     }
 
     #[test]

@@ -196,6 +196,16 @@ fn shares_a_drug(lex: &Lexicon, a: NameId, b: NameId) -> bool {
 /// right after another drug name (`losartan/HCT`).
 fn contest(lex: &Lexicon, hits: &mut [Placed]) {
     for i in 0..hits.len() {
+        if !hits[i].hit.review.is_empty() {
+            continue;
+        }
+        if let Some(products) = lex.product_conflict(hits[i].hit.name) {
+            hits[i].hit.review = products
+                .into_iter()
+                .map(|name| Candidate { name, score: 1.0 })
+                .collect();
+            continue;
+        }
         let Some(c) = lex.contest(hits[i].hit.name) else {
             continue;
         };
@@ -229,13 +239,22 @@ fn combination_suffixes(lex: &Lexicon, tokens: &[Token], hits: &mut [Placed]) {
         |j: usize, hits: &[Placed]| hits.iter().any(|p| (p.pos..p.pos + p.len).contains(&j));
     for i in 0..hits.len() {
         let (pos, len) = (hits[i].pos, hits[i].len);
-        if !lowers_blood_pressure(lex, hits[i].hit.name) {
+        let name = hits[i].hit.name;
+        // A name that already holds a diuretic is not hiding one.
+        if !lowers_blood_pressure(lex, name) || holds_a_diuretic(lex, name) {
             continue;
         }
+        // A single letter after a generic name, or followed by another (`m/r`, modified
+        // release), is not a brand's suffix.
+        let generic = lex.is_generic(name);
+        let letter_pair = |j: usize| {
+            tokens[j].text.len() == 1
+                && (generic || tokens.get(j + 1).is_some_and(|t| t.text.len() == 1))
+        };
         let after = tokens
             .get(pos + len)
             .filter(|t| t.kind == TokenKind::Word && is_combination_word(&t.text))
-            .filter(|_| !covered(pos + len, hits));
+            .filter(|_| !covered(pos + len, hits) && !letter_pair(pos + len));
         let before = pos
             .checked_sub(1)
             .and_then(|j| tokens.get(j))
@@ -255,6 +274,11 @@ fn combination_suffixes(lex: &Lexicon, tokens: &[Token], hits: &mut [Placed]) {
             hits[i].hit.suffix = Some(w.to_owned());
         }
     }
+}
+
+/// Whether a name stands for a target diuretic (alone or in combination).
+fn holds_a_diuretic(lex: &Lexicon, id: NameId) -> bool {
+    matches!(lex.name(id).meaning, Meaning::Targets(t) if t.iter().any(|&d| lex.is_diuretic(d)))
 }
 
 /// Whether a name stands for a blood-pressure drug or a diuretic (by the international

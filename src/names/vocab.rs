@@ -1,4 +1,5 @@
-//! The wider drug vocabulary (FDA UNII names: ingredient and brand names, each with its substance),
+//! The wider drug vocabulary (FDA UNII names: ingredient and brand names, each with its substance;
+//! and product names from four national registers, each with every ingredient),
 //! so that an entry naming some other real drug resolves to that drug. It never flags anything
 //! itself. The built-in one is compiled into an index by `build.rs`.
 
@@ -19,7 +20,7 @@ pub struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// The vocabulary compiled into the binary from `data/vocabulary.tsv`.
+    /// The vocabulary compiled into the binary from `data/vocabulary.tsv` and `data/products.tsv`.
     #[must_use]
     pub fn builtin() -> Vocabulary {
         Vocabulary {
@@ -36,7 +37,22 @@ impl Vocabulary {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read vocabulary {}", path.display()))?;
         let origin = path.display().to_string();
-        let blob = vocab_index::build_from_tsv(&text, &origin).map_err(anyhow::Error::msg)?;
+        // A `products.tsv` beside it (international product names) is read with it.
+        let products_path = path.with_file_name("products.tsv");
+        let products = if products_path.exists() {
+            let t = std::fs::read_to_string(&products_path).with_context(|| {
+                format!("cannot read product names {}", products_path.display())
+            })?;
+            Some((products_path.display().to_string(), t))
+        } else {
+            None
+        };
+        let blob = vocab_index::build(
+            &text,
+            &origin,
+            products.as_ref().map(|(o, t)| (o.as_str(), t.as_str())),
+        )
+        .map_err(anyhow::Error::msg)?;
         Ok(Vocabulary {
             blob: Vec::leak(blob),
             origin,

@@ -20,47 +20,80 @@ const COMPACT_NAMES: usize = 14;
 const KEY_TABLE: usize = 15;
 const FUZZY: usize = 16;
 
+/// Separates the ingredient sets of a name that means different products (in different markets)
+/// in its substance list; a name with one set has none.
+const SET_BREAK: u32 = u32::MAX;
+
+/// A name's display text and its ingredient sets.
+type Entry = (String, Vec<Vec<u32>>);
+
+/// Adds an ingredient set to a name. A set that holds another (or is held by it) is the same
+/// product named more or less completely (`coaprovel`: irbesartan in one list, irbesartan and
+/// hydrochlorothiazide in another), so the larger one stays; a set apart from every other is
+/// another product under the same name.
+/// Substances are compared by their key without salt words (`bases`, by substance id), so that
+/// `ATORVASTATIN CALCIUM` in one list and `atorvastatin calcium trihydrate` in another are one.
+fn add_set(sets: &mut Vec<Vec<u32>>, mut set: Vec<u32>, bases: &[String]) {
+    set.sort_unstable();
+    set.dedup();
+    let base = |x: &u32| bases.get(*x as usize).map(String::as_str);
+    let within = |a: &[u32], b: &[u32]| a.iter().all(|x| b.iter().any(|y| base(x) == base(y)));
+    if sets.iter().any(|s| within(&set, s)) {
+        return;
+    }
+    sets.retain(|s| !within(s, &set));
+    sets.push(set);
+    sets.sort();
+}
+
 /// Builds the index from `vocabulary.tsv` text (`#` comments, a `name<TAB>substance` header, one
 /// name per line). Errors name the origin and line.
 ///
 /// # Errors
 /// On a wrong header or a line without exactly two tab-separated fields.
 pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
-    let mut header_seen = false;
+    build(text, origin, None)
+}
+
+/// Builds the index from `vocabulary.tsv` text and, when given, `products.tsv` text (`#`
+/// comments, a `name<TAB>ingredients<TAB>markets` header, ingredients joined by `; `): each
+/// product row is one ingredient set of its name, so a name that means different products in
+/// different markets keeps them apart. Errors name the origin and line.
+///
+/// # Errors
+/// On a wrong header or a malformed line.
+pub fn build(text: &str, origin: &str, products: Option<(&str, &str)>) -> Result<Vec<u8>, String> {
     let mut substances: BTreeMap<&str, u32> = BTreeMap::new();
     let mut rows: Vec<(&str, &str)> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        if !header_seen {
-            header_seen = true;
-            if line != "name\tsubstance" {
-                return Err(format!(
-                    "{origin}:{}: header must be `name<TAB>substance`",
-                    i + 1
-                ));
+    for (_, fields) in tsv_lines(text, origin, "name\tsubstance", 2)? {
+        substances.insert(fields[1], 0);
+        rows.push((fields[0], fields[1]));
+    }
+    let mut product_rows: Vec<(&str, Vec<&str>)> = Vec::new();
+    if let Some((p_origin, p_text)) = products {
+        for (line, fields) in tsv_lines(p_text, p_origin, "name\tingredients\tmarkets", 3)? {
+            let ingredients: Vec<&str> = fields[1]
+                .split("; ")
+                .map(str::trim)
+                .filter(|i| !i.is_empty())
+                .collect();
+            if ingredients.is_empty() {
+                return Err(format!("{p_origin}:{line}: a product needs an ingredient"));
             }
-            continue;
-        }
-        match line.split_once('\t') {
-            Some((name, substance)) if !substance.contains('\t') => {
-                substances.insert(substance, 0);
-                rows.push((name, substance));
+            for i in &ingredients {
+                substances.insert(i, 0);
             }
-            _ => {
-                return Err(format!(
-                    "{origin}:{}: expected two tab-separated fields",
-                    i + 1
-                ));
-            }
+            product_rows.push((fields[0], ingredients));
         }
     }
     for (i, id) in substances.values_mut().enumerate() {
         *id = u32::try_from(i).unwrap_or(u32::MAX);
     }
-    // key → (display, substances), sorted by key.
-    let mut names: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
+    let sid = |s: &str| substances.get(s).copied().unwrap_or_default();
+    let bases: Vec<String> = substances.keys().map(|s| base_key(s)).collect();
+    // key → (display, ingredient sets), sorted by key. A vocabulary name's substances are one set.
+    let mut names: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut vocab_sets: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
     let mut qualified: Vec<(String, u32)> = Vec::new();
     for (name, substance) in rows {
         let key = normalize::key(name);
@@ -68,12 +101,12 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
         if key.len() < 3 || loses_a_letter(name) {
             continue;
         }
-        let sid = substances.get(substance).copied().unwrap_or_default();
-        let entry = names
+        let s = sid(substance);
+        let entry = vocab_sets
             .entry(key)
             .or_insert_with(|| (name.to_owned(), Vec::new()));
-        if !entry.1.contains(&sid) {
-            entry.1.push(sid);
+        if !entry.1.contains(&s) {
+            entry.1.push(s);
         }
         // `vitamin d (cholecalciferol)` is also `vitamin d`.
         if let Some(head) = name
@@ -81,10 +114,13 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
             .and_then(|n| n.rsplit_once(" ("))
             .map(|p| p.0)
         {
-            qualified.push((head.to_owned(), sid));
+            qualified.push((head.to_owned(), s));
         }
     }
-    for (head, sid) in qualified {
+    for (key, (display, set)) in vocab_sets {
+        names.insert(key, (display, vec![set]));
+    }
+    for (head, s) in qualified {
         let key = normalize::key(&head);
         if key.len() < 3 || loses_a_letter(&head) {
             continue;
@@ -92,13 +128,25 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
         let entry = names
             .entry(key)
             .or_insert_with(|| (head.clone(), Vec::new()));
-        if !entry.1.contains(&sid) {
-            entry.1.push(sid);
+        add_set(&mut entry.1, vec![s], &bases);
+    }
+    for (name, ingredients) in product_rows {
+        let key = normalize::key(name);
+        if key.len() < 3 || loses_a_letter(name) {
+            continue;
         }
+        let entry = names
+            .entry(key)
+            .or_insert_with(|| (name.to_owned(), Vec::new()));
+        add_set(
+            &mut entry.1,
+            ingredients.iter().map(|i| sid(i)).collect(),
+            &bases,
+        );
     }
     // Names with trailing salt words are also found without them (`clopidogrel bisulfate` →
     // `clopidogrel`), unless that key is a name of its own.
-    let mut bare: BTreeMap<String, (String, Vec<u32>)> = BTreeMap::new();
+    let mut bare: BTreeMap<String, Entry> = BTreeMap::new();
     let bare_keys: Vec<(String, String)> = names
         .keys()
         .filter_map(|key| {
@@ -122,10 +170,8 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
         let entry = bare
             .entry(base.clone())
             .or_insert_with(|| (base.clone(), Vec::new()));
-        for s in names.get(key).map(|v| v.1.as_slice()).unwrap_or_default() {
-            if !entry.1.contains(s) {
-                entry.1.push(*s);
-            }
+        for set in names.get(key).map(|v| v.1.as_slice()).unwrap_or_default() {
+            add_set(&mut entry.1, set.clone(), &bases);
         }
     }
     names.extend(bare);
@@ -134,7 +180,6 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
     w.strings(&subs);
     let keys: Vec<String> = subs.iter().map(|s| normalize::key(s)).collect();
     w.strings(&keys);
-    let bases: Vec<String> = subs.iter().map(|s| base_key(s)).collect();
     w.strings(&bases);
     let name_keys: Vec<&str> = names.keys().map(String::as_str).collect();
     w.strings(&name_keys);
@@ -142,10 +187,13 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
     w.strings(&displays);
     let mut ends = Vec::with_capacity(names.len());
     let mut ids = Vec::new();
-    for (_, subs) in names.values() {
-        let mut subs = subs.clone();
-        subs.sort_unstable();
-        ids.extend(subs);
+    for (_, sets) in names.values() {
+        for (i, set) in sets.iter().enumerate() {
+            if i > 0 {
+                ids.push(SET_BREAK);
+            }
+            ids.extend(set);
+        }
         ends.push(u32::try_from(ids.len()).unwrap_or(u32::MAX));
     }
     w.u32s(&ends);
@@ -170,6 +218,41 @@ pub fn build_from_tsv(text: &str, origin: &str) -> Result<Vec<u8>, String> {
     w.u32s(&key_table(&name_keys, &compact_keys));
     fuzzy::write_index(&mut w, fuzzy_entries);
     Ok(w.finish())
+}
+
+/// The data lines of a `#`-commented TSV with this header, each split into `n` fields, with its
+/// line number.
+fn tsv_lines<'t>(
+    text: &'t str,
+    origin: &str,
+    header: &str,
+    n: usize,
+) -> Result<Vec<(usize, Vec<&'t str>)>, String> {
+    let mut header_seen = false;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            if line != header {
+                let shown = header.replace('\t', "<TAB>");
+                return Err(format!("{origin}:{}: header must be `{shown}`", i + 1));
+            }
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() != n {
+            return Err(format!(
+                "{origin}:{}: expected {} tab-separated fields",
+                i + 1,
+                ["no", "one", "two", "three"].get(n).unwrap_or(&"more")
+            ));
+        }
+        out.push((i + 1, fields));
+    }
+    Ok(out)
 }
 
 /// A hash of a key for the key table (FNV-1a: the same wherever the blob is built or read).
@@ -313,8 +396,27 @@ impl<'a> VocabIndex<'a> {
         self.displays.get(name as usize)
     }
 
-    /// The substances a name stands for.
+    /// The substances a name stands for, every ingredient set together.
     pub fn substances_of(&self, name: u32) -> impl Iterator<Item = u32> + 'a {
+        self.substance_list(name).filter(|&s| s != SET_BREAK)
+    }
+
+    /// The ingredient sets of a name: one, or one per product where the name means different
+    /// products (in different markets).
+    #[must_use]
+    pub fn substance_sets(&self, name: u32) -> Vec<Vec<u32>> {
+        let mut sets = vec![Vec::new()];
+        for s in self.substance_list(name) {
+            if s == SET_BREAK {
+                sets.push(Vec::new());
+            } else if let Some(last) = sets.last_mut() {
+                last.push(s);
+            }
+        }
+        sets
+    }
+
+    fn substance_list(&self, name: u32) -> impl Iterator<Item = u32> + 'a {
         let i = name as usize;
         let start = if i == 0 {
             0
@@ -415,6 +517,43 @@ mod tests {
         let blob = build_from_tsv("name\tsubstance\nvitamin q\tubidecarenone\n", "t").unwrap();
         let v = VocabIndex::read(&blob);
         assert!(v.lookup("vitamin").is_none());
+    }
+
+    #[test]
+    fn a_product_row_is_one_ingredient_set_and_sets_apart_stay_apart() {
+        let products = "# p\nname\tingredients\tmarkets\n\
+                        atacand plus\tcandesartan cilexetil; hydrochlorothiazide\tCA\n\
+                        canesten\tclotrimazole\tCA,UK\ncanesten\ttolnaftate\tCA\n\
+                        lipitor\tatorvastatin calcium\tCA\n";
+        let blob = build(TSV, "t.tsv", Some(("p.tsv", products))).unwrap();
+        let v = VocabIndex::read(&blob);
+        let names = |key: &str| -> Vec<Vec<&str>> {
+            let i = v.lookup(key).unwrap();
+            v.substance_sets(i)
+                .iter()
+                .map(|set| set.iter().map(|&s| v.substance(s)).collect())
+                .collect()
+        };
+        assert_eq!(
+            names("atacand plus"),
+            vec![vec!["candesartan cilexetil", "hydrochlorothiazide"]]
+        );
+        assert_eq!(
+            names("canesten"),
+            vec![vec!["clotrimazole"], vec!["tolnaftate"]]
+        );
+        // A set within another is the same product named less completely.
+        assert_eq!(names("lipitor").len(), 1);
+    }
+
+    #[test]
+    fn a_product_row_without_ingredients_names_its_line() {
+        let err = build(
+            TSV,
+            "t",
+            Some(("p.tsv", "name\tingredients\tmarkets\nx\t\tCA\n")),
+        );
+        assert_eq!(err.unwrap_err(), "p.tsv:2: a product needs an ingredient");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Words that are part of an entry's wording and never a drug: common English words
 //! (`data/english_words.txt`, from a Debian word list: `total` is not Totalip, `forte` is not
-//! Forteo) and words that name no drug (`data/not_drugs.txt`: foods, supplements, vaccines,
-//! devices). Neither is turned into a drug by shorthand, ending or fuzzy matching, and an unknown
+//! Forteo), words that name no drug (`data/not_drugs.txt`: foods, supplements, vaccines,
+//! devices) and the words of company names (`data/suppliers.txt`, from the product registers:
+//! `(Pfizer Ltd)`, `Stragen`). Neither is turned into a drug by shorthand, ending or fuzzy matching, and an unknown
 //! word one edit from a not-a-drug word is not read as a drug either (`quinioa` is quinoa).
 
 use std::collections::HashSet;
@@ -9,6 +10,7 @@ use std::sync::OnceLock;
 
 const ENGLISH: &str = include_str!("../../data/english_words.txt");
 const NOT_DRUGS: &str = include_str!("../../data/not_drugs.txt");
+const SUPPLIERS: &str = include_str!("../../data/suppliers.txt");
 
 type WordSet = HashSet<&'static str, foldhash::fast::FixedState>;
 
@@ -29,11 +31,26 @@ fn not_drugs() -> &'static WordSet {
     SET.get_or_init(|| words(NOT_DRUGS))
 }
 
-/// Whether a lowercase word is a common English word or a word that names no drug. The sets are
-/// built on first use (about 63,000 words), so a run that never needs them does not pay for them.
+/// The words of four letters or more of the company names (`accord healthcare` gives `accord`
+/// and `healthcare`).
+fn supplier_words() -> &'static WordSet {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        SUPPLIERS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(|l| l.split(|c: char| !c.is_ascii_alphabetic()))
+            .filter(|w| w.len() >= 4 && w.bytes().all(|b| b.is_ascii_lowercase()))
+            .collect()
+    })
+}
+
+/// Whether a lowercase word is a common English word, a word that names no drug or a word of a
+/// company name. The sets are built on first use (about 65,000 words), so a run that never needs
+/// them does not pay for them. A word that is a drug name still matches that name exactly first.
 #[must_use]
 pub fn is_wording(word: &str) -> bool {
-    english().contains(word) || not_drugs().contains(word)
+    english().contains(word) || not_drugs().contains(word) || supplier_words().contains(word)
 }
 
 /// Whether a word is one edit (a letter dropped, added, changed, or two swapped) from a word that

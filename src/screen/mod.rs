@@ -123,10 +123,18 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
                     ingredient: ingredients.join(" or "),
                     candidates: candidates.join(" | "),
                     runner_up: String::new(),
-                    note: lex
-                        .contest(hit.name)
-                        .map(|c| c.source.clone())
-                        .unwrap_or_default(),
+                    note: lex.contest(hit.name).map_or_else(
+                        || {
+                            if lex.product_conflict(hit.name).is_some() {
+                                "the registers list this name for products with different \
+                                 ingredients (in different markets): check which one"
+                                    .to_owned()
+                            } else {
+                                String::new()
+                            }
+                        },
+                        |c| c.source.clone(),
+                    ),
                     ..base
                 },
             );
