@@ -126,6 +126,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 file: a.file.as_deref().map(read::input::Source::from_path),
                 med_column: a.med_column,
                 delimiter: a.delimiter,
+                sheet: a.sheet,
             };
             cmd::check::run(&ctx, &opts, &mut out)?
         }
@@ -143,6 +144,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                     patient: a.patient_column,
                     med: a.med_column,
                     delimiter: a.delimiter,
+                    sheet: a.sheet,
                 },
                 summary: a.summary,
                 jobs,

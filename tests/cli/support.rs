@@ -94,6 +94,9 @@ pub struct Record {
     pub advice: String,
     pub sources: String,
     pub citations: String,
+    /// The input file, in records of a `batch` of several files (and only there).
+    #[serde(default)]
+    pub file: Option<String>,
 }
 
 /// One record of `batch --summary`.
