@@ -384,7 +384,12 @@ impl BatchReader {
         };
         let headers = &header.fields;
         let quote = || header.stray_quote_message(&name, unit);
-        let Some(patient) = columns::patient_column(headers, cols.patient.as_deref()) else {
+        let patient = columns::patient_column(headers, cols.patient.as_deref());
+        let meds = match columns::med_columns(headers, cols.med.as_deref(), patient) {
+            Ok(meds) => meds,
+            Err(why) => bail!(quote().unwrap_or_else(|| why.message(&name, headers))),
+        };
+        let Some(patient) = patient else {
             if let Some(m) = quote() {
                 bail!(m);
             }
@@ -399,17 +404,9 @@ impl BatchReader {
                 ),
             });
         };
-        if cols
-            .med
-            .as_deref()
-            .is_some_and(|m| columns::find_column(headers, Some(m), &[]) == Some(patient))
-        {
+        if meds.contains(&patient) {
             bail!("{name}: the patient and medication columns are the same column");
         }
-        let meds = match columns::med_columns(headers, cols.med.as_deref(), Some(patient)) {
-            Ok(meds) => meds,
-            Err(why) => bail!(quote().unwrap_or_else(|| why.message(&name, headers))),
-        };
         let description = format!(
             "{}: {}",
             origin_note(&name, &opened.origin),
