@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use predicates::prelude::*;
 
-use crate::input_files::{Dir, gzip, zip};
+use crate::input_files::{Dir, gzip, t, xlsx, zip};
 use crate::support::{Record, Status, crampcheck, parse_csv};
 
 /// Runs `check --file PATH` and `batch PATH`, expecting exit 2, no output and a message that
