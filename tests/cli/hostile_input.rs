@@ -93,6 +93,16 @@ fn binary_files_are_refused_with_what_they_are() {
             gzip(b"%PDF-1.7\n"),
             "a PDF document (inside gzip)",
         ),
+        (
+            "twice.gz",
+            gzip(&gzip(b"medication\nquinine\n")),
+            "compressed twice",
+        ),
+        (
+            "book.xlsx.gz",
+            gzip(&xlsx(&[("S".to_owned(), vec![vec![t("medication")]])])),
+            "a compressed workbook",
+        ),
     ];
     for (name, bytes, what) in cases {
         both_refuse(&dir.file(name, &bytes), &[name, what]);
