@@ -154,9 +154,10 @@ pub fn header_key(h: &str) -> String {
         .collect()
 }
 
-/// A key without a trailing number (`medication_2` → `medication`, `drug#3` → `drug`).
+/// A key without a trailing number (`medication_2` → `medication`, `med1` → `med`); `rx_#` (a
+/// prescription number) keeps its `#`.
 fn base(key: &str) -> &str {
-    key.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '#')
+    key.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_')
         .trim_start_matches('_')
 }
 

@@ -93,9 +93,26 @@ pub fn sniff(head: &[u8]) -> Kind {
         return Kind::Utf16Be { bom: true };
     }
     if memchr::memchr(0, head).is_none() {
-        return Kind::Text;
+        return markup(head).map_or(Kind::Text, Kind::Refused);
     }
     nul_pattern(head)
+}
+
+/// Text that is a document, not a list: XML (Excel's 2003 XML spreadsheet among them) or HTML
+/// (Excel's "Web Page"). No medication list starts with `<`.
+fn markup(head: &[u8]) -> Option<&'static str> {
+    let text = head
+        .strip_prefix(b"\xef\xbb\xbf")
+        .unwrap_or(head)
+        .trim_ascii_start();
+    let starts = |p: &[u8]| text.len() >= p.len() && text[..p.len()].eq_ignore_ascii_case(p);
+    if starts(b"<?xml") {
+        Some("an XML document (an Excel 2003 XML spreadsheet is not read: save it as .xlsx)")
+    } else if starts(b"<!doctype html") || starts(b"<html") {
+        Some("an HTML page")
+    } else {
+        None
+    }
 }
 
 /// Text has no NUL byte; UTF-16 of mostly Latin text has one in every other byte, UTF-32 three
@@ -161,6 +178,19 @@ mod tests {
         assert_eq!(sniff(b"\xef\xbb\xbfmedication\n"), Kind::Text);
         assert_eq!(sniff(b"furos\xe9mide\n"), Kind::Text);
         assert_eq!(sniff(b""), Kind::Text);
+        assert_eq!(sniff(b"<b>lipitor</b>\n"), Kind::Text);
+    }
+
+    #[test]
+    fn xml_and_html_documents_are_refused() {
+        assert!(
+            matches!(sniff(b"\xef\xbb\xbf<?xml version=\"1.0\"?>\n<Workbook>"), Kind::Refused(w) if w.contains("XML"))
+        );
+        assert_eq!(
+            sniff(b"  <!DOCTYPE html>\n<html>"),
+            Kind::Refused("an HTML page")
+        );
+        assert_eq!(sniff(b"<HTML><body>"), Kind::Refused("an HTML page"));
     }
 
     #[test]

@@ -94,6 +94,16 @@ fn binary_files_are_refused_with_what_they_are() {
             "a PDF document (inside gzip)",
         ),
         (
+            "web-export.xls",
+            b"<html><body><table><tr><td>quinine</td></tr></table>".to_vec(),
+            "an HTML page",
+        ),
+        (
+            "sheet.xml",
+            b"<?xml version=\"1.0\"?>\n<?mso-application progid=\"Excel.Sheet\"?>".to_vec(),
+            "an XML document",
+        ),
+        (
             "twice.gz",
             gzip(&gzip(b"medication\nquinine\n")),
             "compressed twice",
