@@ -135,6 +135,12 @@ pub fn read_list(src: &Source, opts: &ListOptions) -> Result<List> {
         delimiter_byte(opts.delimiter)?
     };
     let Some(header) = header::read_header(&opened.head, delimiter, &name, unit)? else {
+        if opened.sheet {
+            bail!(
+                "{name} ({}): no entries: the sheet is empty (name another with --sheet)",
+                opened.origin
+            );
+        }
         bail!("{name}: no entries (the input is empty)");
     };
     let given = opts.med_column.as_deref();
@@ -378,6 +384,12 @@ impl BatchReader {
         };
         let header = header::read_header(&opened.head, delimiter, &name, unit)?;
         let Some(header) = header.filter(|h| !h.fields.iter().all(String::is_empty)) else {
+            if opened.sheet {
+                bail!(
+                    "{name} ({}): the sheet is empty (name another with --sheet)",
+                    opened.origin
+                );
+            }
             bail!(
                 "{name}: the input is empty (a header with a patient and a medication column is needed)"
             );

@@ -183,6 +183,29 @@ fn sheet_picks_a_sheet_by_name_and_a_missing_one_lists_the_sheets() {
 }
 
 #[test]
+fn an_empty_first_sheet_says_so_and_names_the_flag() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "empty-first.xlsx",
+        &xlsx(&[("Cover".to_owned(), Vec::new()), other_sheet()]),
+    );
+    for command in [&["check", "--file"][..], &["batch"][..]] {
+        crampcheck()
+            .args(command)
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(
+                "empty-first.xlsx (sheet \"Cover\" of a .xlsx workbook)",
+            ))
+            .stderr(predicate::str::contains(
+                "the sheet is empty (name another with --sheet)",
+            ));
+    }
+}
+
+#[test]
 fn batch_reads_a_workbook_and_a_gzip_from_standard_input() {
     let dir = Dir::new();
     let rows = vec![
