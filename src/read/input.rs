@@ -1,6 +1,7 @@
-//! Reading entries: one patient's list (a CSV with a medication column, or one entry per line) and
-//! streaming batch CSV with one configured reader and one reused record. Every record is accounted
-//! for: a record that cannot be read becomes an error entry with its row and reason.
+//! Reading entries: one patient's list (a table with medication columns, or one entry per line)
+//! and streaming batch tables with one configured reader and one reused record, both over any
+//! input [`crate::read::open::open`] accepts. Every record is accounted for: a record that cannot
+//! be read becomes an error entry with its row and reason (and its line).
 
 use std::borrow::Cow;
 use std::fs::File;

@@ -32,7 +32,8 @@ pub struct Sheet {
     pub csv: Vec<u8>,
 }
 
-type Data0 = Cursor<Arc<[u8]>>;
+/// A workbook in memory, shared by the readers tried on it.
+type Bytes = Cursor<Arc<[u8]>>;
 
 /// Reads sheet `wanted` (or the first) of the workbook in `bytes`.
 ///
@@ -51,7 +52,7 @@ pub fn read_sheet(bytes: Vec<u8>, container: Container, wanted: Option<&str>) ->
 fn read_sheet_of(data: &Arc<[u8]>, container: Container, wanted: Option<&str>) -> Result<Sheet> {
     let cursor = || Cursor::new(Arc::clone(data));
     match container {
-        Container::Ole => match Xls::<Data0>::new(cursor()) {
+        Container::Ole => match Xls::<Bytes>::new(cursor()) {
             Ok(mut wb) => sheet_of(&mut wb, ".xls", wanted),
             Err(e) => bail!(
                 "an OLE2 compound file that is not a readable Excel workbook ({e}); \
@@ -63,14 +64,14 @@ fn read_sheet_of(data: &Arc<[u8]>, container: Container, wanted: Option<&str>) -
                 bail!("an OpenDocument file that is not a spreadsheet (.ods)");
             }
             let mut wb =
-                Ods::<Data0>::new(cursor()).map_err(|e| anyhow!("a damaged .ods ({e})"))?;
+                Ods::<Bytes>::new(cursor()).map_err(|e| anyhow!("a damaged .ods ({e})"))?;
             sheet_of(&mut wb, ".ods", wanted)
         }
         Container::Zip => {
-            if let Ok(mut wb) = Xlsx::<Data0>::new(cursor()) {
+            if let Ok(mut wb) = Xlsx::<Bytes>::new(cursor()) {
                 return sheet_of(&mut wb, ".xlsx", wanted);
             }
-            if let Ok(mut wb) = Xlsb::<Data0>::new(cursor()) {
+            if let Ok(mut wb) = Xlsb::<Bytes>::new(cursor()) {
                 return sheet_of(&mut wb, ".xlsb", wanted);
             }
             bail!("a zip archive that is not a spreadsheet (.xlsx, .xlsb or .ods)")

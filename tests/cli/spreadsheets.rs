@@ -206,7 +206,7 @@ fn an_empty_first_sheet_says_so_and_names_the_flag() {
 }
 
 #[test]
-fn batch_reads_a_workbook_and_a_gzip_from_standard_input() {
+fn batch_reads_a_workbook_gzip_and_zstd_from_standard_input() {
     let dir = Dir::new();
     let rows = vec![
         vec![t("MRN"), t("Rx")],
@@ -234,14 +234,16 @@ fn batch_reads_a_workbook_and_a_gzip_from_standard_input() {
         .stdout(predicate::str::contains(
             "A1,1,quinine sulfate 324 mg,warning",
         ));
-    crampcheck()
-        .args(["--fail-on", "warning", "batch", "-"])
-        .write_stdin(gzip(b"MRN,Rx\nA1,quinine sulfate 324 mg\n"))
-        .assert()
-        .code(1)
-        .stdout(predicate::str::contains(
-            "A1,1,quinine sulfate 324 mg,warning",
-        ));
+    for compressed in [gzip, zstd] {
+        crampcheck()
+            .args(["--fail-on", "warning", "batch", "-"])
+            .write_stdin(compressed(b"MRN,Rx\nA1,quinine sulfate 324 mg\n"))
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(
+                "A1,1,quinine sulfate 324 mg,warning",
+            ));
+    }
 }
 
 #[test]
