@@ -59,22 +59,30 @@ fn read_sheet_of(data: &Arc<[u8]>, container: Container, wanted: Option<&str>) -
                  a Word document, or an encrypted workbook, cannot be read"
             ),
         },
-        Container::Zip if is_opendocument(data) => {
-            if !is_ods(data) {
-                bail!("an OpenDocument file that is not a spreadsheet (.ods)");
-            }
-            let mut wb =
-                Ods::<Bytes>::new(cursor()).map_err(|e| anyhow!("a damaged .ods ({e})"))?;
-            sheet_of(&mut wb, ".ods", wanted)
+        Container::Zip if is_opendocument(data) && !is_ods(data) => {
+            bail!("an OpenDocument file that is not a spreadsheet (.ods)")
         }
         Container::Zip => {
-            if let Ok(mut wb) = Xlsx::<Bytes>::new(cursor()) {
-                return sheet_of(&mut wb, ".xlsx", wanted);
+            // The mimetype says .ods; otherwise the formats are tried in turn, and the reason
+            // the most likely one (.xlsx) gave is kept for the message.
+            if is_ods(data) {
+                let mut wb =
+                    Ods::<Bytes>::new(cursor()).map_err(|e| anyhow!("a damaged .ods ({e})"))?;
+                return sheet_of(&mut wb, ".ods", wanted);
             }
+            let xlsx = match Xlsx::<Bytes>::new(cursor()) {
+                Ok(mut wb) => return sheet_of(&mut wb, ".xlsx", wanted),
+                Err(e) => e,
+            };
             if let Ok(mut wb) = Xlsb::<Bytes>::new(cursor()) {
                 return sheet_of(&mut wb, ".xlsb", wanted);
             }
-            bail!("a zip archive that is not a spreadsheet (.xlsx, .xlsb or .ods)")
+            if let Ok(mut wb) = Ods::<Bytes>::new(cursor()) {
+                return sheet_of(&mut wb, ".ods", wanted);
+            }
+            bail!(
+                "a zip archive that is not a spreadsheet (.xlsx, .xlsb or .ods; as .xlsx: {xlsx})"
+            )
         }
     }
 }
