@@ -72,7 +72,8 @@ pub struct CheckArgs {
     /// Medication entries, e.g. lipitor "hctz 25 mg"
     #[arg(value_name = "ENTRY")]
     pub entries: Vec<String>,
-    /// Read entries from PATH (- = stdin): a CSV with a medication column, or one entry per line
+    /// Read entries from PATH (- = stdin): a CSV with a medication column, or one entry per
+    /// line; also UTF-16, .xlsx/.xls/.ods, gzip or zstd
     #[arg(long = "file", value_name = "PATH", conflicts_with = "entries")]
     pub file: Option<PathBuf>,
     /// Name of the medication column in a CSV file
@@ -81,6 +82,9 @@ pub struct CheckArgs {
     /// CSV field delimiter [default: detected among , ; and tab]
     #[arg(long = "delimiter", value_name = "CHAR")]
     pub delimiter: Option<char>,
+    /// The sheet of an .xlsx, .xls or .ods workbook to read [default: the first]
+    #[arg(long = "sheet", value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// `batch` arguments.
@@ -98,6 +102,9 @@ pub struct BatchArgs {
     /// CSV field delimiter [default: detected among , ; and tab]
     #[arg(long = "delimiter", value_name = "CHAR")]
     pub delimiter: Option<char>,
+    /// The sheet of an .xlsx, .xls or .ods workbook to read [default: the first]
+    #[arg(long = "sheet", value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Write one record per patient instead of one per finding (patients must be contiguous)
     #[arg(long = "summary")]
     pub summary: bool,

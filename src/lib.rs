@@ -178,6 +178,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 file: a.file.as_deref().map(read::input::Source::from_path),
                 med_column: a.med_column,
                 delimiter: a.delimiter,
+                sheet: a.sheet,
             };
             cmd::check::run(&ctx, &opts, &mut out)?
         }
@@ -195,6 +196,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                     patient: a.patient_column,
                     med: a.med_column,
                     delimiter: a.delimiter,
+                    sheet: a.sheet,
                 },
                 summary: a.summary,
                 jobs,

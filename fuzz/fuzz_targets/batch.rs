@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 use crampcheck::cmd::Context;
 use crampcheck::cmd::batch::{Options, run};
 use crampcheck::read::input::{BatchColumns, Source};
+use crampcheck::read::open::HEAD_BYTES;
 use crampcheck::read::records::{Record, RecordReader};
+use crampcheck::read::sniff::{Kind, sniff};
 use crampcheck::report::Format;
 use libfuzzer_sys::fuzz_target;
 
@@ -63,7 +65,18 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut out = Vec::new();
     let outcome = run(ctx(), &opts, &mut out);
-    // The header always parses, so batch must succeed.
+    // Bytes that are not text (many NULs, the NUL pattern of UTF-16) are refused before any
+    // record is read, as they must be; any other input has a well-formed header, so batch
+    // must succeed.
+    match sniff(&csv[..csv.len().min(HEAD_BYTES)]) {
+        Kind::Text => {}
+        Kind::Refused(what) => {
+            assert!(outcome.is_err(), "{what} was screened");
+            return;
+        }
+        // Decoded as UTF-16: the header is then whatever the bytes say.
+        _ => return,
+    }
     let outcome = outcome.expect("batch fails on a well-formed header");
 
     let text = std::str::from_utf8(&out).expect("JSON Lines output is UTF-8");

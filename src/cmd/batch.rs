@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Context, Outcome};
+use super::{Context, Outcome, check};
 use crate::kb::Level;
 use crate::read::input::{BatchColumns, BatchReader, Source};
 use crate::report::summary::{PatientSummary, SummaryWriter};
@@ -84,6 +84,9 @@ struct Chunk {
     encoded: Vec<Encoded>,
     /// Counts of the encoded records.
     counts: Summary,
+    /// Entries among the source's first [`check::SAMPLE`] records screened, and how many of
+    /// them were unrecognized.
+    sample: (usize, usize),
 }
 
 impl Chunk {
@@ -157,19 +160,22 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     // built here, in order, from each item's screening.
     let encode = !opts.summary && format != Format::Table;
     let records = RecordEncoder::new(format, ctx.raw, &ctx.kb);
+    let several = opts.sources.len() > 1;
     let mut sink = if opts.summary {
         Sink::Patients(
             SummaryWriter::new(format, ctx.raw, out),
             None,
             Summary::default(),
         )
+    } else if several {
+        Sink::Findings(Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color).with_file_column())
     } else {
         Sink::Findings(Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color))
     };
     let mut progress = Progress::new(opts);
     let mut reader = Reader::new(opts);
     if opts.jobs <= 1 {
-        let mut worker = Worker::new(ctx, &records, encode, opts.cache_size, None);
+        let mut worker = Worker::new(ctx, opts, &records, encode, None);
         let mut chunk = Chunk::default();
         while reader.fill(&mut chunk)? {
             worker.process(&mut chunk);
@@ -194,6 +200,15 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             "{} of {} records could not be read (status `error` in the output)",
             summary.errors, summary.entries
         ));
+    }
+    if opts.columns.med.is_none() {
+        for ((name, columns), (sampled, unrecognized)) in
+            reader.columns.iter().zip(&progress.samples)
+        {
+            if let Some(w) = check::unrecognized_warning(columns, *sampled, *unrecognized) {
+                messages.push(if several { format!("{name}: {w}") } else { w });
+            }
+        }
     }
     Ok(Outcome {
         summary: Some(summary),
@@ -231,7 +246,7 @@ fn pipeline(
             let done_tx = done_tx.clone();
             let (work_rx, shared) = (Arc::clone(&work_rx), &shared);
             s.spawn(move || {
-                let mut worker = Worker::new(ctx, records, encode, opts.cache_size, Some(shared));
+                let mut worker = Worker::new(ctx, opts, records, encode, Some(shared));
                 while let Some(mut chunk) = next_work(&work_rx) {
                     worker.process(&mut chunk);
                     if done_tx.send(chunk).is_err() {
@@ -304,8 +319,10 @@ struct Reader<'o> {
     current: Option<BatchReader>,
     rows_in_source: u64,
     seq: u64,
-    /// Notes for stderr (a source without records).
+    /// Notes for stderr (the columns read, a source without records).
     messages: Vec<String>,
+    /// Each source opened: its name and medication columns.
+    columns: Vec<(String, String)>,
 }
 
 impl<'o> Reader<'o> {
@@ -317,6 +334,7 @@ impl<'o> Reader<'o> {
             rows_in_source: 0,
             seq: 0,
             messages: Vec::new(),
+            columns: Vec::new(),
         }
     }
 
@@ -329,7 +347,13 @@ impl<'o> Reader<'o> {
                 let Some(src) = self.opts.sources.get(self.source) else {
                     return Ok(false);
                 };
-                self.current = Some(BatchReader::open(src.clone(), &self.opts.columns)?);
+                let mut rdr = BatchReader::open(src.clone(), &self.opts.columns)?;
+                if self.opts.sources.len() > 1 {
+                    rdr.name_the_file_in_errors();
+                }
+                self.messages.push(rdr.description().to_owned());
+                self.columns.push((rdr.name(), rdr.columns().to_owned()));
+                self.current = Some(rdr);
                 self.rows_in_source = 0;
             }
             let Some(rdr) = self.current.as_mut() else {
@@ -380,17 +404,28 @@ struct Worker<'c> {
     local: Cache,
     shared: Option<&'c Mutex<Shared>>,
     patient: (String, Vec<u8>),
+    /// With several sources: each source's name, and the `file` field of the last one met.
+    files: Vec<String>,
+    file: (usize, Vec<u8>),
 }
 
 impl<'c> Worker<'c> {
     fn new(
         ctx: &'c Context,
+        opts: &Options,
         records: &'c RecordEncoder,
         encode: bool,
-        cap: usize,
         shared: Option<&'c Mutex<Shared>>,
     ) -> Worker<'c> {
+        let cap = opts.cache_size;
+        let files = if opts.sources.len() > 1 {
+            opts.sources.iter().map(Source::name).collect()
+        } else {
+            Vec::new()
+        };
         Worker {
+            files,
+            file: (usize::MAX, Vec::new()),
             ctx,
             format: ctx.format.unwrap_or(Format::Csv),
             records,
@@ -417,6 +452,12 @@ impl<'c> Worker<'c> {
         self.patient.0.clear();
         self.patient.1.clear();
         self.records.field(&mut self.patient.1, "");
+        if self.file.0 != chunk.source
+            && let Some(name) = self.files.get(chunk.source)
+        {
+            self.file = (chunk.source, self.records.file_field(name));
+        }
+        chunk.sample = (0, 0);
         for item in &chunk.items {
             let input = chunk.input(item);
             let error;
@@ -437,6 +478,11 @@ impl<'c> Worker<'c> {
                 }
             };
             chunk.counts.add_entry(enc);
+            if item.row as usize <= check::SAMPLE && item.error.is_none() {
+                chunk.sample.0 += 1;
+                chunk.sample.1 +=
+                    usize::from(enc.outcomes().all(|(s, _)| s == Status::Unrecognized));
+            }
             if self.encode {
                 let patient = chunk.patient(item);
                 if self.patient.0 != patient {
@@ -445,8 +491,14 @@ impl<'c> Worker<'c> {
                     self.patient.1.clear();
                     self.records.field(&mut self.patient.1, patient);
                 }
-                self.records
-                    .append(&mut chunk.out, &self.patient.1, item.row, enc, &mut started);
+                self.records.append_in_file(
+                    &mut chunk.out,
+                    &self.file.1,
+                    &self.patient.1,
+                    item.row,
+                    enc,
+                    &mut started,
+                );
             } else {
                 chunk.encoded.push(enc.clone());
             }
@@ -616,8 +668,11 @@ fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, 
 }
 
 /// Rows, rows per second and megabytes read (of the total when the size is known), on stderr,
-/// one bar per source.
+/// one bar per source; and, shown or not, the sample of each source's first entries that tells
+/// whether its medication column holds medications.
 struct Progress {
+    /// Per source: entries among its first records screened, and how many were unrecognized.
+    samples: Vec<(usize, usize)>,
     wanted: bool,
     sources: Vec<(String, Option<u64>)>,
     current: Option<(usize, ProgressBar)>,
@@ -627,6 +682,7 @@ impl Progress {
     fn new(opts: &Options) -> Progress {
         let wanted = opts.progress && std::io::stderr().is_terminal();
         Progress {
+            samples: vec![(0, 0); opts.sources.len()],
             wanted,
             sources: if wanted {
                 opts.sources.iter().map(|s| (s.name(), s.size())).collect()
@@ -638,6 +694,10 @@ impl Progress {
     }
 
     fn update(&mut self, chunk: &Chunk) {
+        if let Some(s) = self.samples.get_mut(chunk.source) {
+            s.0 += chunk.sample.0;
+            s.1 += chunk.sample.1;
+        }
         if !self.wanted {
             return;
         }
@@ -654,7 +714,8 @@ impl Progress {
         if let Some((_, bar)) = &self.current {
             bar.inc(chunk.items.len() as u64);
             let read_mb = chunk.bytes_read as f64 / 1e6;
-            bar.set_message(match total {
+            // A compressed source yields more bytes than its size.
+            bar.set_message(match total.filter(|&t| t >= chunk.bytes_read) {
                 Some(t) => format!("{read_mb:.0} of {:.0} MB", t as f64 / 1e6),
                 None => format!("{read_mb:.0} MB"),
             });

@@ -5,8 +5,12 @@ use std::io::Write;
 use anyhow::{Result, bail};
 
 use super::{Context, Outcome};
-use crate::read::input::{self, Source};
+use crate::read::input::{self, ListOptions, Source};
 use crate::report::{Entry, Format, Writer};
+use crate::screen::Status;
+
+/// Entries looked at to tell whether the medication column holds medications.
+pub const SAMPLE: usize = 1000;
 
 /// Options of `check`.
 #[derive(Clone, Debug, Default)]
@@ -19,6 +23,8 @@ pub struct Options {
     pub med_column: Option<String>,
     /// The CSV delimiter.
     pub delimiter: Option<char>,
+    /// The sheet of a workbook.
+    pub sheet: Option<String>,
 }
 
 /// Screens the list and writes one record per finding.
@@ -31,28 +37,51 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         (None, [one]) if one == "-" => Some(Source::Stdin),
         _ => None,
     };
-    let entries = match file {
-        Some(src) => input::read_list(&src, opts.med_column.as_deref(), opts.delimiter)?,
+    let list = match file {
+        Some(src) => input::read_list(
+            &src,
+            &ListOptions {
+                med_column: opts.med_column.clone(),
+                delimiter: opts.delimiter,
+                sheet: opts.sheet.clone(),
+            },
+        )?,
         None if opts.entries.is_empty() => {
             bail!("no entries: give them as arguments, or read them with --file PATH (- for stdin)")
         }
-        None => opts
-            .entries
-            .iter()
-            .zip(1..)
-            .map(|(t, row)| input::ListEntry {
-                row,
-                text: t.clone(),
-                error: input::check_entry(t.trim()),
-            })
-            .collect(),
+        None => input::List {
+            entries: opts
+                .entries
+                .iter()
+                .zip(1..)
+                .map(|(t, row)| {
+                    let error =
+                        input::check_entry(t.trim()).map(|e| format!("argument {row}: {e}"));
+                    input::ListEntry {
+                        row,
+                        text: input::echo(t).into_owned(),
+                        error,
+                    }
+                })
+                .collect(),
+            ..input::List::default()
+        },
     };
     let format = ctx.format.unwrap_or(Format::Table);
     let mut w = Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color);
-    for e in &entries {
+    let (mut sampled, mut unrecognized) = (0usize, 0usize);
+    for e in &list.entries {
         let enc = match &e.error {
             Some(reason) => ctx.error_entry(format, &e.text, reason.clone()),
-            None => ctx.screen_entry(format, &e.text),
+            None => {
+                let enc = ctx.screen_entry(format, &e.text);
+                if sampled < SAMPLE {
+                    sampled += 1;
+                    unrecognized +=
+                        usize::from(enc.outcomes().all(|(s, _)| s == Status::Unrecognized));
+                }
+                enc
+            }
         };
         w.write(
             Entry {
@@ -64,15 +93,30 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         )?;
     }
     let summary = w.finish()?;
-    let mut messages = Vec::new();
+    let mut messages = list.messages;
     if summary.errors > 0 {
         messages.push(format!(
             "{} of {} entries could not be read",
             summary.errors, summary.entries
         ));
     }
+    if !list.columns.is_empty() && !list.column_given {
+        messages.extend(unrecognized_warning(&list.columns, sampled, unrecognized));
+    }
     Ok(Outcome {
         summary: Some(summary),
         messages,
+    })
+}
+
+/// The warning when most of the first entries of a medication column found by its header are
+/// unrecognized: it may not be the medication column.
+#[must_use]
+pub fn unrecognized_warning(columns: &str, sampled: usize, unrecognized: usize) -> Option<String> {
+    (sampled >= 5 && unrecognized * 2 > sampled).then(|| {
+        format!(
+            "warning: {unrecognized} of the first {sampled} entries of {columns} are \
+             unrecognized: is it the medication column? Name the right one with --med-column"
+        )
     })
 }

@@ -1,6 +1,7 @@
-//! Reading entries: one patient's list (a CSV with a medication column, or one entry per line) and
-//! streaming batch CSV with one configured reader and one reused record. Every record is accounted
-//! for: a record that cannot be read becomes an error entry with its row and reason.
+//! Reading entries: one patient's list (a table with medication columns, or one entry per line)
+//! and streaming batch tables with one configured reader and one reused record, both over any
+//! input [`crate::read::open::open`] accepts. Every record is accounted for: a record that cannot
+//! be read becomes an error entry with its row and reason (and its line).
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -10,41 +11,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 
 use crate::read::records::{Record, RecordReader};
+use crate::read::{columns, header, open};
 
-/// Header names recognized as the medication column, best first.
-pub const MED_COLUMNS: &[&str] = &[
-    "medication",
-    "medications",
-    "medication_name",
-    "medicine",
-    "drug",
-    "drug_name",
-    "med",
-    "meds",
-    "med_name",
-    "name",
-    "description",
-    "drug_description",
-    "product",
-    "product_name",
-    "rx",
-    "entry",
-];
-
-/// Header names recognized as the patient column, best first.
-pub const PATIENT_COLUMNS: &[&str] = &[
-    "patient",
-    "patient_id",
-    "patientid",
-    "patient_number",
-    "mrn",
-    "person_id",
-    "subject",
-    "subject_id",
-    "member_id",
-    "pid",
-    "id",
-];
+pub use crate::read::columns::{MED_COLUMNS, PATIENT_COLUMNS};
+pub use crate::read::encoding::decode;
+pub use crate::read::header::detect_delimiter;
 
 /// The longest entry accepted, in bytes; a longer one is an error record, not a crash or a hang.
 pub const MAX_ENTRY_BYTES: usize = 1024;
@@ -78,7 +49,8 @@ impl Source {
         }
     }
 
-    fn open(&self) -> Result<Box<dyn Read + Send>> {
+    /// The raw bytes (see [`crate::read::open::open`] for the text).
+    pub(crate) fn open_raw(&self) -> Result<Box<dyn Read + Send>> {
         Ok(match self {
             Source::Stdin => Box::new(io::stdin()),
             Source::File(p) => {
@@ -97,53 +69,6 @@ impl Source {
     }
 }
 
-/// Normalizes a header cell for matching: lowercase, spaces/dashes/dots as underscores.
-fn header_key(h: &str) -> String {
-    h.trim_start_matches('\u{feff}')
-        .trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c == ' ' || c == '-' || c == '.' {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// Finds a column: by the name given, or the first of `known` present.
-fn find_column(headers: &[String], given: Option<&str>, known: &[&str]) -> Option<usize> {
-    let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
-    match given {
-        Some(g) => keys.iter().position(|k| *k == header_key(g)),
-        None => known.iter().find_map(|n| keys.iter().position(|k| k == n)),
-    }
-}
-
-/// Picks the delimiter of a header line: the most frequent of `,`, `;` and tab outside quotes.
-#[must_use]
-pub fn detect_delimiter(line: &[u8]) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in line {
-        match b {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    if counts[best] == 0 {
-        b','
-    } else {
-        [b',', b';', b'\t'][best]
-    }
-}
-
 fn delimiter_byte(d: Option<char>) -> Result<Option<u8>> {
     match d {
         None => Ok(None),
@@ -151,31 +76,6 @@ fn delimiter_byte(d: Option<char>) -> Result<Option<u8>> {
         Some(c) => bail!(
             "--delimiter must be one ASCII character other than a quote or newline, got {c:?}"
         ),
-    }
-}
-
-/// Decodes bytes as UTF-8, or else as Windows-1252 (what spreadsheets export as "ANSI").
-/// Returns whether the fallback was used.
-#[must_use]
-pub fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (std::borrow::Cow::Borrowed(s), false),
-        Err(_) => (
-            std::borrow::Cow::Owned(bytes.iter().map(|&b| cp1252(b)).collect()),
-            true,
-        ),
-    }
-}
-
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
-        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
-        _ => char::from(b),
     }
 }
 
@@ -190,83 +90,204 @@ pub struct ListEntry {
     pub error: Option<String>,
 }
 
-/// Reads one patient's list: a CSV when a medication column is named or found in the header,
-/// otherwise one entry per non-blank line.
+/// The most entries `check` reads from one list (one patient's); more is an error, not a read
+/// that grows without end.
+pub const MAX_LIST_ENTRIES: usize = 100_000;
+
+/// How to read one patient's list.
+#[derive(Clone, Debug, Default)]
+pub struct ListOptions {
+    /// The medication column's name, if given.
+    pub med_column: Option<String>,
+    /// The delimiter, if given.
+    pub delimiter: Option<char>,
+    /// The sheet of a workbook, if given.
+    pub sheet: Option<String>,
+}
+
+/// One patient's list as read.
+#[derive(Clone, Debug, Default)]
+pub struct List {
+    /// The entries, in order.
+    pub entries: Vec<ListEntry>,
+    /// The medication columns read (`"drug" (2)`), empty for a list of one entry per line.
+    pub columns: String,
+    /// Whether the column was named with `--med-column`.
+    pub column_given: bool,
+    /// Lines for stderr: what was read, and how.
+    pub messages: Vec<String>,
+}
+
+/// Reads one patient's list: a table when a medication column is named or found in the header
+/// (every medication-like column, each cell an entry), otherwise one entry per line that is not
+/// blank. Any input [`crate::read::open::open`] accepts: text in UTF-8, UTF-16 or
+/// Windows-1252, a workbook's sheet, gzip or zstd.
 ///
 /// # Errors
-/// When the source cannot be read, is empty, or a named column is missing.
-pub fn read_list(
-    src: &Source,
-    med_column: Option<&str>,
-    delimiter: Option<char>,
-) -> Result<Vec<ListEntry>> {
-    let mut bytes = Vec::new();
-    src.open()?
-        .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", src.name()))?;
-    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    let first_line = body
-        .split(|&b| b == b'\n')
-        .find(|l| !l.iter().all(u8::is_ascii_whitespace));
-    let Some(first_line) = first_line else {
-        bail!("{}: no entries (the input is empty)", src.name());
-    };
-    let delim = delimiter_byte(delimiter)?.unwrap_or_else(|| detect_delimiter(first_line));
-    let mut rdr = RecordReader::new(body, delim);
-    let mut record = Record::default();
-    rdr.read(&mut record)
-        .with_context(|| format!("cannot read {}", src.name()))?;
-    let header: Vec<String> = record
-        .iter()
-        .map(|f| decode(f).0.trim().to_owned())
-        .collect();
-    let column = if record.error.is_some() {
-        None
+/// When the source cannot be read, is empty or not a list, a named column is missing, or it has
+/// more than [`MAX_LIST_ENTRIES`] entries.
+pub fn read_list(src: &Source, opts: &ListOptions) -> Result<List> {
+    let name = src.name();
+    let opened = open::open(src, opts.sheet.as_deref())?;
+    let unit = if opened.sheet { "row" } else { "line" };
+    let delimiter = if opened.sheet {
+        Some(b',')
     } else {
-        find_column(&header, med_column, MED_COLUMNS)
+        delimiter_byte(opts.delimiter)?
     };
-    let Some(column) = column else {
-        if let Some(name) = med_column {
+    let Some(header) = header::read_header(&opened.head, delimiter, &name, unit)? else {
+        if opened.sheet {
             bail!(
-                "{}: no column named `{name}` (columns: {})",
-                src.name(),
-                header.join(", ")
+                "{name} ({}): no entries: the sheet is empty (name another with --sheet)",
+                opened.origin
             );
         }
-        return Ok(plain_lines(body));
+        bail!("{name}: no entries (the input is empty)");
     };
-    let mut out = Vec::new();
-    let mut row = 0;
-    while rdr
-        .read(&mut record)
-        .with_context(|| format!("cannot read {}", src.name()))?
-    {
-        row += 1;
-        out.push(match &record.error {
-            Some(e) => ListEntry {
-                row,
-                text: String::new(),
-                error: Some(format!("line {}: {e}", record.line)),
-            },
-            None => list_entry(row, record.get(column), record.len(), header.len()),
-        });
+    let given = opts.med_column.as_deref();
+    let mut list = List {
+        column_given: given.is_some(),
+        ..List::default()
+    };
+    let origin = origin_note(&name, &opened.origin);
+    let meds = match columns::med_columns(&header.fields, given, None) {
+        Ok(meds) => meds,
+        Err(why) => {
+            let table = given.is_some()
+                || columns::is_table_header(&header.fields)
+                || (opened.sheet && header.fields.len() > 1)
+                || (header.stray_quote && header.fields.len() > 1);
+            if table {
+                if let Some(m) = header.stray_quote_message(&name, unit) {
+                    bail!(m);
+                }
+                bail!(why.message(&name, &header.fields));
+            }
+            if !opened.origin.is_empty() {
+                list.messages
+                    .push(format!("{origin}: one entry per {unit}"));
+            }
+            let reader = BufReader::with_capacity(1 << 16, opened.reader);
+            list.entries = if opened.sheet {
+                // A sheet of one column without a header: every row is an entry.
+                let rdr = RecordReader::new(reader, b',');
+                read_entries(rdr, &[0], Some(1), 0, &name, unit)?
+            } else {
+                read_entries(RecordReader::lines(reader), &[0], None, 0, &name, unit)?
+            };
+            return Ok(list);
+        }
+    };
+    list.columns = columns::names(&header.fields, &meds);
+    list.messages.push(format!(
+        "{origin}: {}",
+        columns::describe(&header.fields, &meds, None)
+    ));
+    let reader = BufReader::with_capacity(1 << 16, opened.reader);
+    let rdr = RecordReader::new(reader, header.delimiter);
+    let width = Some(header.fields.len());
+    list.entries = read_entries(rdr, &meds, width, header.records, &name, unit)?;
+    if list.entries.is_empty() {
+        bail!("{name}: no entries (the table has a header but no entries)");
     }
-    if out.is_empty() {
-        bail!("{}: the CSV has a header but no entries", src.name());
+    Ok(list)
+}
+
+/// `name`, with what the input was when it was not plain text.
+fn origin_note(name: &str, origin: &str) -> String {
+    if origin.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} ({origin})")
+    }
+}
+
+/// The entries of a list: each record after the first `skip`, a cell of each of `meds` (every
+/// non-empty one when there are several), each record with the `width` expected, if any.
+fn read_entries<R: BufRead>(
+    mut rdr: RecordReader<R>,
+    meds: &[usize],
+    width: Option<usize>,
+    skip: usize,
+    name: &str,
+    unit: &str,
+) -> Result<Vec<ListEntry>> {
+    let mut record = Record::default();
+    let cannot_read = || format!("cannot read {name}");
+    for _ in 0..skip {
+        rdr.read(&mut record).with_context(cannot_read)?;
+    }
+    let mut out: Vec<ListEntry> = Vec::new();
+    let mut row = 0;
+    while rdr.read(&mut record).with_context(cannot_read)? {
+        row += 1;
+        let at = format!("{unit} {}", record.line);
+        let error = |why: String| ListEntry {
+            row,
+            text: String::new(),
+            error: Some(format!("{at}: {why}")),
+        };
+        if let Some(e) = &record.error {
+            out.push(error(e.clone()));
+        } else if let Some(width) = width.filter(|&w| w != record.len()) {
+            out.push(error(format!(
+                "expected {width} fields, found {}",
+                record.len()
+            )));
+        } else {
+            let before = out.len();
+            for &m in meds {
+                let text = record
+                    .get(m)
+                    .map(|f| decode(f).0.trim().to_owned())
+                    .unwrap_or_default();
+                if text.is_empty() && meds.len() > 1 {
+                    continue;
+                }
+                out.push(list_entry(row, text, &at));
+            }
+            if out.len() == before {
+                out.push(error("missing medication".into()));
+            }
+        }
+        if out.len() > MAX_LIST_ENTRIES {
+            bail!(
+                "{name}: more than {MAX_LIST_ENTRIES} entries: check screens one patient's list \
+                 (use `crampcheck batch` for many)"
+            );
+        }
     }
     Ok(out)
 }
 
-fn list_entry(row: u64, field: Option<&[u8]>, len: usize, expected: usize) -> ListEntry {
-    let text = field
-        .map(|f| decode(f).0.trim().to_owned())
-        .unwrap_or_default();
-    let error = if len != expected {
-        Some(format!("expected {expected} fields, found {len}"))
-    } else {
-        check_entry(&text)
-    };
-    ListEntry { row, text, error }
+/// An entry, or an error entry for a text that cannot be screened (an overlong one echoed cut).
+fn list_entry(row: u64, text: String, at: &str) -> ListEntry {
+    match check_entry(&text) {
+        None => ListEntry {
+            row,
+            text,
+            error: None,
+        },
+        Some(why) => ListEntry {
+            row,
+            text: echo(&text).into_owned(),
+            error: Some(format!("{at}: {why}")),
+        },
+    }
+}
+
+/// An entry as echoed in an error record: cut at [`MAX_ENTRY_BYTES`] (on a character boundary)
+/// with `…` when longer.
+#[must_use]
+pub fn echo(text: &str) -> Cow<'_, str> {
+    if text.len() <= MAX_ENTRY_BYTES {
+        return Cow::Borrowed(text);
+    }
+    let mut end = MAX_ENTRY_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Cow::Owned(format!("{}…", &text[..end]))
 }
 
 /// Why an entry cannot be screened, if it cannot.
@@ -284,21 +305,6 @@ pub fn check_entry(text: &str) -> Option<String> {
     }
 }
 
-fn plain_lines(body: &[u8]) -> Vec<ListEntry> {
-    let mut out = Vec::new();
-    let mut row = 0;
-    for line in body.split(|&b| b == b'\n' || b == b'\r') {
-        let text = decode(line).0.trim().to_owned();
-        if text.is_empty() {
-            continue;
-        }
-        row += 1;
-        let error = check_entry(&text);
-        out.push(ListEntry { row, text, error });
-    }
-    out
-}
-
 /// Column settings for batch input.
 #[derive(Clone, Debug, Default)]
 pub struct BatchColumns {
@@ -308,6 +314,8 @@ pub struct BatchColumns {
     pub med: Option<String>,
     /// Delimiter, if given.
     pub delimiter: Option<char>,
+    /// The sheet of a workbook, if given.
+    pub sheet: Option<String>,
 }
 
 /// A streaming batch reader over one source.
@@ -317,8 +325,19 @@ pub struct BatchReader {
     record: Record,
     patient: usize,
     med: usize,
+    /// Medication columns after the first, when there are several.
+    more_meds: Vec<usize>,
+    /// Entries of a record with several medication columns still to hand out: patient,
+    /// entry, row and error.
+    pending: std::collections::VecDeque<(String, String, u64, Option<String>)>,
     width: usize,
     row: u64,
+    /// How an error names where it is: `line`, `row` (a sheet's), or with the file's name.
+    at: String,
+    /// What was read, and how: `data.csv: medication column: "Rx" (3), patient: "MRN" (1)`.
+    description: String,
+    /// The medication columns as named in messages.
+    columns: String,
 }
 
 /// A batch record read into a caller's text buffer: where its patient id and entry lie in it.
@@ -350,85 +369,103 @@ pub struct BatchRecord<'a> {
 }
 
 impl BatchReader {
-    /// Opens a source, detects the delimiter and finds the columns by header name.
+    /// Opens a source (any input [`crate::read::open::open`] accepts), reads its header and
+    /// finds the columns by header name: the patient column and every medication-like column.
     ///
     /// # Errors
-    /// When the source cannot be opened, is empty, or lacks a column.
+    /// When the source cannot be opened, is empty or not a table, or lacks a column.
     pub fn open(src: Source, cols: &BatchColumns) -> Result<BatchReader> {
-        let mut buf = BufReader::with_capacity(1 << 16, src.open()?);
-        let head = buf
-            .fill_buf()
-            .with_context(|| format!("cannot read {}", src.name()))?;
-        let first_line = head
-            .split(|&b| b == b'\n' || b == b'\r')
-            .next()
-            .unwrap_or_default();
-        let delim = match delimiter_byte(cols.delimiter)? {
-            Some(d) => d,
-            None => detect_delimiter(
-                first_line
-                    .strip_prefix(b"\xef\xbb\xbf")
-                    .unwrap_or(first_line),
-            ),
+        let name = src.name();
+        let opened = open::open(&src, cols.sheet.as_deref())?;
+        let unit = if opened.sheet { "row" } else { "line" };
+        let delimiter = if opened.sheet {
+            Some(b',')
+        } else {
+            delimiter_byte(cols.delimiter)?
         };
-        let mut rdr = RecordReader::new(buf, delim);
-        let mut record = Record::default();
-        let has_header = rdr
-            .read(&mut record)
-            .with_context(|| format!("cannot read {}", src.name()))?;
-        let headers: Vec<String> = record
-            .iter()
-            .map(|h| decode(h).0.trim().to_owned())
-            .collect();
-        if !has_header || headers.iter().all(String::is_empty) {
+        let header = header::read_header(&opened.head, delimiter, &name, unit)?;
+        let Some(header) = header.filter(|h| !h.fields.iter().all(String::is_empty)) else {
+            if opened.sheet {
+                bail!(
+                    "{name} ({}): the sheet is empty (name another with --sheet)",
+                    opened.origin
+                );
+            }
             bail!(
-                "{}: the input is empty (a header with a patient and a medication column is needed)",
-                src.name()
+                "{name}: the input is empty (a header with a patient and a medication column is needed)"
             );
-        }
-        if let Some(e) = &record.error {
-            bail!(
-                "{}:{}: cannot read the header: {e}",
-                src.name(),
-                record.line
-            );
-        }
-        let find = |given: &Option<String>, known: &[&str], what: &str, flag: &str| {
-            find_column(&headers, given.as_deref(), known).with_context(|| match given {
+        };
+        let headers = &header.fields;
+        let quote = || header.stray_quote_message(&name, unit);
+        let patient = columns::patient_column(headers, cols.patient.as_deref());
+        let meds = match columns::med_columns(headers, cols.med.as_deref(), patient) {
+            Ok(meds) => meds,
+            Err(why) => bail!(quote().unwrap_or_else(|| why.message(&name, headers))),
+        };
+        let Some(patient) = patient else {
+            if let Some(m) = quote() {
+                bail!(m);
+            }
+            bail!(match &cols.patient {
                 Some(g) => format!(
-                    "{}: no column named `{g}` (columns: {})",
-                    src.name(),
+                    "{name}: no column named `{g}` (columns: {})",
                     headers.join(", ")
                 ),
                 None => format!(
-                    "{}: no {what} column found among: {} (name it with {flag})",
-                    src.name(),
+                    "{name}: no patient column found among: {} (name it with --patient-column)",
                     headers.join(", ")
                 ),
-            })
+            });
         };
-        let patient = find(
-            &cols.patient,
-            PATIENT_COLUMNS,
-            "patient",
-            "--patient-column",
-        )?;
-        let med = find(&cols.med, MED_COLUMNS, "medication", "--med-column")?;
-        if patient == med {
-            bail!(
-                "{}: the patient and medication columns are the same column",
-                src.name()
-            );
+        if meds.contains(&patient) {
+            bail!("{name}: the patient and medication columns are the same column");
+        }
+        let description = format!(
+            "{}: {}",
+            origin_note(&name, &opened.origin),
+            columns::describe(headers, &meds, Some(patient))
+        );
+        let mut rdr = RecordReader::new(
+            BufReader::with_capacity(1 << 16, opened.reader),
+            header.delimiter,
+        );
+        let mut record = Record::default();
+        for _ in 0..header.records {
+            rdr.read(&mut record)
+                .with_context(|| format!("cannot read {name}"))?;
         }
         Ok(BatchReader {
             src,
             rdr,
             record,
             patient,
-            med,
+            med: meds[0],
+            more_meds: meds[1..].to_vec(),
+            pending: std::collections::VecDeque::new(),
             width: headers.len(),
             row: 0,
+            at: unit.to_owned(),
+            columns: columns::names(headers, &meds),
+            description,
         })
+    }
+
+    /// Errors name the file too (`data/b.csv line 3: …`), for output that mixes several files.
+    pub fn name_the_file_in_errors(&mut self) {
+        self.at = format!("{} {}", self.src.name(), self.at);
+    }
+
+    /// What was read and which columns: `data.csv: medication column: "Rx" (3), patient:
+    /// "MRN" (1)`.
+    #[must_use]
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The medication columns as named in messages: `"drug" (2), "medication" (4)`.
+    #[must_use]
+    pub fn columns(&self) -> &str {
+        &self.columns
     }
 
     /// The source's name.
@@ -451,6 +488,9 @@ impl BatchReader {
     /// # Errors
     /// On an I/O error.
     pub fn next_into(&mut self, text: &mut String) -> Result<Option<Placed>> {
+        if !self.more_meds.is_empty() {
+            return self.next_of_several(text);
+        }
         let (a, b, width) = (self.patient, self.med, self.width);
         let delimiter = self.rdr.delimiter();
         let simple = self
@@ -492,6 +532,68 @@ impl BatchReader {
         }))
     }
 
+    /// The next entry when there are several medication columns: each cell that is not empty
+    /// an entry with the record's patient and row (a record with none, one error entry).
+    fn next_of_several(&mut self, text: &mut String) -> Result<Option<Placed>> {
+        if self.pending.is_empty() {
+            if !self
+                .rdr
+                .read(&mut self.record)
+                .with_context(|| format!("cannot read {}", self.src.name()))?
+            {
+                return Ok(None);
+            }
+            self.row += 1;
+            let rec = &self.record;
+            let at = format!("{} {}", self.at, rec.line);
+            let (row, none) = (self.row, String::new());
+            if let Some(e) = &rec.error {
+                self.pending
+                    .push_back((none.clone(), none, row, Some(format!("{at}: {e}"))));
+            } else {
+                let cell = |i: usize| decode(rec.get(i).unwrap_or_default()).0.trim().to_owned();
+                let patient = cell(self.patient);
+                if rec.len() == self.width {
+                    for &m in std::iter::once(&self.med).chain(&self.more_meds) {
+                        let med = cell(m);
+                        if med.is_empty() {
+                            continue;
+                        }
+                        let error = check_entry(&med).map(|e| format!("{at}: {e}"));
+                        self.pending.push_back((
+                            patient.clone(),
+                            echo(&med).into_owned(),
+                            row,
+                            error,
+                        ));
+                    }
+                }
+                if self.pending.is_empty() {
+                    let why = if rec.len() == self.width {
+                        "missing medication".to_owned()
+                    } else {
+                        format!("expected {} fields, found {}", self.width, rec.len())
+                    };
+                    self.pending
+                        .push_back((patient, none, row, Some(format!("{at}: {why}"))));
+                }
+            }
+        }
+        let Some((patient, med, row, error)) = self.pending.pop_front() else {
+            return Ok(None);
+        };
+        let p = text.len();
+        text.push_str(&patient);
+        let m = text.len();
+        text.push_str(&med);
+        Ok(Some(Placed {
+            row,
+            patient: p..m,
+            med: m..text.len(),
+            error,
+        }))
+    }
+
     /// The next record, or `None` at the end. A record that cannot be read is returned with an
     /// error; only an I/O failure ends the stream with `Err`.
     ///
@@ -508,8 +610,9 @@ impl BatchReader {
         self.row += 1;
         let rec = &self.record;
         let line = rec.line;
+        let at = &self.at;
         if let Some(e) = &rec.error {
-            let error = Some(format!("line {line}: {e}"));
+            let error = Some(format!("{at} {line}: {e}"));
             return Ok(Some(BatchRecord {
                 row: self.row,
                 line,
@@ -523,12 +626,18 @@ impl BatchReader {
         let med = trim_cow(med);
         let error = if rec.len() != self.width {
             Some(format!(
-                "line {line}: expected {} fields, found {}",
+                "{at} {line}: expected {} fields, found {}",
                 self.width,
                 rec.len()
             ))
         } else {
-            check_entry(&med).map(|e| format!("line {line}: {e}"))
+            check_entry(&med).map(|e| format!("{at} {line}: {e}"))
+        };
+        // An overlong entry is echoed cut.
+        let med = if med.len() > MAX_ENTRY_BYTES {
+            Cow::Owned(echo(&med).into_owned())
+        } else {
+            med
         };
         Ok(Some(BatchRecord {
             row: self.row,
@@ -621,32 +730,6 @@ fn trim_cow(s: Cow<'_, str>) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_delimiter_is_the_most_frequent_separator_outside_quotes() {
-        assert_eq!(detect_delimiter(b"patient;medication\n"), b';');
-        assert_eq!(detect_delimiter(b"patient\tmedication\n"), b'\t');
-        assert_eq!(detect_delimiter(b"\"a;b\",c\n"), b',');
-        assert_eq!(detect_delimiter(b"medication\n"), b',');
-    }
-
-    #[test]
-    fn windows_1252_bytes_are_decoded() {
-        let (s, fallback) = decode(b"furos\xe9mide");
-        assert_eq!(s, "furosémide");
-        assert!(fallback);
-    }
-
-    #[test]
-    fn headers_match_regardless_of_case_and_spaces() {
-        let h = vec![" Patient ID".to_owned(), "Medication Name".to_owned()];
-        assert_eq!(find_column(&h, None, PATIENT_COLUMNS), Some(0));
-        assert_eq!(find_column(&h, None, MED_COLUMNS), Some(1));
-        assert_eq!(
-            find_column(&h, Some("medication name"), MED_COLUMNS),
-            Some(1)
-        );
-    }
 
     #[test]
     fn fields_are_trimmed_of_ascii_and_unicode_spaces_alike() {

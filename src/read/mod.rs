@@ -1,5 +1,14 @@
 //! Reading input: entry lists from arguments, standard input and files ([`input`]), over a
-//! forgiving CSV record reader ([`records`]).
+//! forgiving CSV record reader ([`records`]); what an input holds told from its first bytes
+//! ([`sniff`]) and opened as text ([`open`]: [`compressed`] streams, [`encoding`]s, workbook
+//! [`spreadsheet`]s); the header ([`header`]) and the columns taken from it ([`columns`]).
 
+pub mod columns;
+pub mod compressed;
+pub mod encoding;
+pub mod header;
 pub mod input;
+pub mod open;
 pub mod records;
+pub mod sniff;
+pub mod spreadsheet;

@@ -14,6 +14,9 @@ use std::io::{self, BufRead};
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
 /// The most physical lines one record may span.
 pub const MAX_RECORD_LINES: usize = 16;
+/// The most bytes read looking for the end of one line: past this the input is no text (a
+/// stream of NUL bytes, say) and reading stops with an error instead of going on for ever.
+pub const MAX_LINE_SCAN: u64 = 16 << 20;
 
 /// One physical line: its bytes (without the line break), its line number, whether it was cut.
 struct Line {
@@ -31,6 +34,8 @@ pub struct RecordReader<R> {
     bytes_read: u64,
     eof: bool,
     spare: Vec<Vec<u8>>,
+    /// Every line is one field, quotes and delimiters included (a plain list).
+    plain: bool,
 }
 
 /// A record: fields as byte ranges into `buf`, or an error.
@@ -106,6 +111,15 @@ impl<R: BufRead> RecordReader<R> {
             bytes_read: 0,
             eof: false,
             spare: Vec::new(),
+            plain: false,
+        }
+    }
+
+    /// A reader of lines: each line not blank is a record of one field, as it is.
+    pub fn lines(src: R) -> RecordReader<R> {
+        RecordReader {
+            plain: true,
+            ..RecordReader::new(src, b'\n')
         }
     }
 
@@ -124,6 +138,7 @@ impl<R: BufRead> RecordReader<R> {
         bytes.clear();
         let mut overlong = false;
         let mut any = false;
+        let mut scanned = 0u64;
         loop {
             let available = match self.src.fill_buf() {
                 Ok(b) => b,
@@ -153,6 +168,17 @@ impl<R: BufRead> RecordReader<R> {
             let lone_cr = chunk.last() == Some(&b'\r');
             self.src.consume(n);
             self.bytes_read += n as u64;
+            scanned += n as u64;
+            if !done && scanned > MAX_LINE_SCAN {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "line {} has no line break in its first {} MiB: this is no text file",
+                        self.line + 1,
+                        MAX_LINE_SCAN >> 20
+                    ),
+                ));
+            }
             if done {
                 if lone_cr && self.src.fill_buf().is_ok_and(|b| b.first() == Some(&b'\n')) {
                     // The LF of a CRLF that fell into the next read.
@@ -196,6 +222,9 @@ impl<R: BufRead> RecordReader<R> {
     /// Only on an I/O error: a malformed record comes back with `rec.error` set.
     pub fn read(&mut self, rec: &mut Record) -> io::Result<bool> {
         rec.clear();
+        if self.plain {
+            return self.read_plain(rec);
+        }
         if self.read_simple(rec)? {
             return Ok(true);
         }
@@ -248,6 +277,28 @@ impl<R: BufRead> RecordReader<R> {
                 Parse::Open | Parse::Bad(_) => return Ok(self.unterminated(lines, rec)),
             }
         }
+    }
+
+    /// The next line that is not blank as one field.
+    fn read_plain(&mut self, rec: &mut Record) -> io::Result<bool> {
+        let line = loop {
+            match self.next_line()? {
+                None => return Ok(false),
+                Some(l) if l.bytes.iter().all(|b| b.is_ascii_whitespace()) && !l.overlong => {
+                    self.spare.push(l.bytes);
+                }
+                Some(l) => break l,
+            }
+        };
+        rec.line = line.number;
+        if line.overlong {
+            rec.error = Some(format!("record longer than {MAX_RECORD_BYTES} bytes"));
+        } else {
+            rec.buf.extend_from_slice(&line.bytes);
+            rec.ends.push(rec.buf.len());
+        }
+        self.spare.push(line.bytes);
+        Ok(true)
     }
 
     /// The common case on its own: the next line lies whole in the buffer, is not blank, and has
@@ -510,6 +561,33 @@ mod tests {
         let got = read_all(&input);
         assert!(got[0].as_ref().is_err_and(|e| e.contains("longer than")));
         assert_eq!(got[1], ok(&["p2", "lasix"]));
+    }
+
+    #[test]
+    fn a_line_without_end_is_an_error_once_past_the_scan_limit() {
+        let zeros = io::Read::take(io::repeat(0), MAX_LINE_SCAN + (1 << 20));
+        let mut r = RecordReader::new(io::BufReader::new(zeros), b',');
+        let mut rec = Record::default();
+        let e = r.read(&mut rec).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        assert!(e.to_string().contains("no line break"), "{e}");
+    }
+
+    #[test]
+    fn plain_lines_keep_quotes_and_delimiters() {
+        let mut r = RecordReader::lines(&b"\"lipitor, 20 mg\n\n  \nhctz;x\n"[..]);
+        let mut rec = Record::default();
+        let mut got = Vec::new();
+        while r.read(&mut rec).unwrap() {
+            got.push((rec.line, rec.get(0).map(<[u8]>::to_vec)));
+        }
+        assert_eq!(
+            got,
+            [
+                (1, Some(b"\"lipitor, 20 mg".to_vec())),
+                (4, Some(b"hctz;x".to_vec()))
+            ]
+        );
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub const COLUMNS: [&str; 17] = [
     "citations",
 ];
 
+/// The column added after [`COLUMNS`] when records come from several input files: the file's
+/// name.
+pub const FILE_COLUMN: &str = "file";
+
 /// Where an entry came from.
 #[derive(Clone, Copy, Debug)]
 pub struct Entry<'a> {
@@ -373,9 +377,43 @@ impl RecordEncoder {
         enc: &Encoded,
         started: &mut bool,
     ) {
-        self.append_with_input(out, patient, row, enc.input_field(), enc, started);
+        self.append_with_input(out, patient, row, enc.input_field(), enc, started, &[]);
     }
 
+    /// The [`FILE_COLUMN`] field of records from the file `name`, encoded for
+    /// [`RecordEncoder::append_in_file`].
+    #[must_use]
+    pub fn file_field(&self, name: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        match self.format {
+            Format::Csv => {
+                out.push(b',');
+                csv::field(&mut out, name, self.raw);
+            }
+            Format::Jsonl | Format::Json => {
+                out.extend_from_slice(b",\"file\":");
+                json::value(&mut out, name);
+            }
+            Format::Table => {}
+        }
+        out
+    }
+
+    /// Like [`RecordEncoder::append`], each record ending with the `file` field made by
+    /// [`RecordEncoder::file_field`].
+    pub fn append_in_file(
+        &self,
+        out: &mut Vec<u8>,
+        file: &[u8],
+        patient: &[u8],
+        row: u64,
+        enc: &Encoded,
+        started: &mut bool,
+    ) {
+        self.append_with_input(out, patient, row, enc.input_field(), enc, started, file);
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn append_with_input(
         &self,
         out: &mut Vec<u8>,
@@ -384,6 +422,7 @@ impl RecordEncoder {
         input: &[u8],
         enc: &Encoded,
         started: &mut bool,
+        file: &[u8],
     ) {
         // The `patient, row, input` prefix is encoded once and copied for further findings.
         let mut prefix: Option<std::ops::Range<usize>> = None;
@@ -407,6 +446,13 @@ impl RecordEncoder {
             if let Some(tail) = self.tails.get(tail) {
                 out.extend_from_slice(tail);
             }
+            // The file field goes last, before the record's closing `\n` or `}`.
+            if !file.is_empty()
+                && let Some(end) = out.pop()
+            {
+                out.extend_from_slice(file);
+                out.push(end);
+            }
             if self.format == Format::Jsonl {
                 out.push(b'\n');
             }
@@ -427,9 +473,34 @@ pub struct Writer<'k, W: Write> {
     /// Records of the entry being written, and the last patient's id with its encoding.
     buf: Vec<u8>,
     patient: (String, Vec<u8>),
+    /// Whether the records end with a [`FILE_COLUMN`], and its field for the current file.
+    file: Option<Vec<u8>>,
 }
 
 impl<'k, W: Write> Writer<'k, W> {
+    /// The records end with a [`FILE_COLUMN`] (records from several files).
+    #[must_use]
+    pub fn with_file_column(mut self) -> Self {
+        self.file = Some(Vec::new());
+        self
+    }
+
+    /// The file the next records come from (with [`Writer::with_file_column`]).
+    pub fn set_file(&mut self, name: &str) {
+        if self.file.is_some() {
+            self.file = Some(self.records.file_field(name));
+        }
+    }
+
+    fn header_line(&self) -> String {
+        let mut line = COLUMNS.join(",");
+        if self.file.is_some() {
+            line.push(',');
+            line.push_str(FILE_COLUMN);
+        }
+        line
+    }
+
     /// A writer for `format`; `raw` keeps formula-looking CSV cells as they are, `color` applies
     /// to the table only.
     pub fn new(format: Format, raw: bool, out: W, kb: &'k Kb, color: bool) -> Writer<'k, W> {
@@ -448,6 +519,7 @@ impl<'k, W: Write> Writer<'k, W> {
                 field(format, raw, &mut empty, "");
                 empty
             }),
+            file: None,
         }
     }
 
@@ -460,7 +532,8 @@ impl<'k, W: Write> Writer<'k, W> {
     fn header(&mut self) -> io::Result<()> {
         if self.format == Format::Csv && !self.started {
             self.started = true;
-            writeln!(self.out, "{}", COLUMNS.join(","))?;
+            let line = self.header_line();
+            writeln!(self.out, "{line}")?;
         }
         Ok(())
     }
@@ -497,6 +570,7 @@ impl<'k, W: Write> Writer<'k, W> {
             input_field,
             enc,
             &mut self.started,
+            self.file.as_deref().unwrap_or_default(),
         );
         self.out.write_all(&self.buf)
     }
@@ -524,7 +598,10 @@ impl<'k, W: Write> Writer<'k, W> {
             Format::Table => self
                 .table
                 .render(&mut self.out, &self.summary, self.color)?,
-            Format::Csv if !self.started => writeln!(self.out, "{}", COLUMNS.join(","))?,
+            Format::Csv if !self.started => {
+                let line = self.header_line();
+                writeln!(self.out, "{line}")?;
+            }
             Format::Json => self
                 .out
                 .write_all(if self.started { b"\n]\n" } else { b"[]\n" })?,

@@ -1,7 +1,8 @@
 //! Integration tests: the real `crampcheck` binary, run the way people and scripts run it, its
 //! output parsed back and checked against the output contract, its failures checked by exit code
 //! and message. Fixtures live in `fixtures/`, golden outputs in `golden/`; inputs that only make
-//! sense as raw bytes (BOM, CRLF, Windows-1252, invalid UTF-8) are written by the tests.
+//! sense as raw bytes (BOM, CRLF, Windows-1252, invalid UTF-8, UTF-16, workbooks, gzip, zstd)
+//! are written by the tests (`input_files`); `fixtures/list.xls` by `fixtures/make_xls.py`.
 //!
 //! `cargo test --test cli -- --ignored`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -10,15 +11,21 @@ mod acceptance;
 mod batch;
 mod batch_damaged;
 mod check_input;
+mod columns;
 mod contract;
 mod damaged_large;
+mod encodings;
 mod escaping;
 mod exit_code;
+mod hostile_input;
+mod input_files;
 mod list;
 mod lookup;
 mod output_file;
 mod output_safety;
 mod robustness;
 mod signals;
+mod spreadsheets;
 mod support;
 mod table;
+mod traceable;

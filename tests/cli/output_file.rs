@@ -35,7 +35,11 @@ fn output_flag_writes_the_file_and_nothing_to_stdout() {
         .assert()
         .success()
         .stdout("")
-        .stderr("");
+        // Nothing but the line that says which columns were read.
+        .stderr(format!(
+            "crampcheck: {}: medication column: \"medication\" (2), patient: \"patient_id\" (1)\n",
+            dir.path().join("batch.csv").display()
+        ));
     let written = fs::read(&out).unwrap();
     let stdout = crampcheck()
         .arg("batch")

@@ -60,6 +60,28 @@ pub const EXTRAS: [&str; 7] = [
     "citations",
 ];
 
+/// Every column of a `batch` of several files: the required ones, the extras, then `file`.
+pub const COLUMNS_WITH_FILE: [&str; 18] = [
+    "patient",
+    "row",
+    "input",
+    "status",
+    "ingredient",
+    "class",
+    "level",
+    "matched_as",
+    "match",
+    "score",
+    "runner_up",
+    "candidates",
+    "note",
+    "evidence",
+    "advice",
+    "sources",
+    "citations",
+    "file",
+];
+
 /// The statuses a record may carry; deserializing anything else fails.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -94,6 +116,9 @@ pub struct Record {
     pub advice: String,
     pub sources: String,
     pub citations: String,
+    /// The input file, in records of a `batch` of several files (and only there).
+    #[serde(default)]
+    pub file: Option<String>,
 }
 
 /// One record of `batch --summary`.
