@@ -116,6 +116,7 @@ pub fn context() -> Context {
         lex,
         format: None,
         color: false,
+        view: Default::default(),
     }
 }
 

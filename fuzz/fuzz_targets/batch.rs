@@ -26,6 +26,7 @@ fn ctx() -> &'static Context {
             lex,
             format: Some(Format::Jsonl),
             color: false,
+            view: Default::default(),
         }
     })
 }

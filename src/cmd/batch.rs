@@ -155,12 +155,16 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     let format = ctx.format.unwrap_or(Format::Csv);
     // CSV and JSON records are encoded by the workers; a table and per-patient summaries are
     // built here, in order, from each item's screening.
-    let encode = !opts.summary && format != Format::Table;
+    let encode = !opts.summary && !format.is_report();
     let records = RecordEncoder::new(format, &ctx.kb);
     let mut sink = if opts.summary {
-        Sink::Patients(SummaryWriter::new(format, out), None, Summary::default())
+        Sink::Patients(
+            SummaryWriter::new(format, out).with_page(&ctx.kb, &ctx.view),
+            None,
+            Summary::default(),
+        )
     } else {
-        Sink::Findings(Writer::new(format, out, &ctx.kb, ctx.color))
+        Sink::Findings(Writer::new(format, out, &ctx.kb, ctx.color).with_view(ctx.view.clone()))
     };
     let mut progress = Progress::new(opts);
     let mut reader = Reader::new(opts);
@@ -388,7 +392,13 @@ impl<'c> Worker<'c> {
     ) -> Worker<'c> {
         Worker {
             ctx,
-            format: ctx.format.unwrap_or(Format::Csv),
+            // Without records to encode (a table, an HTML page, per-patient summaries), the full
+            // findings are kept: the table shows them, the summaries take their notes from them.
+            format: if encode {
+                ctx.format.unwrap_or(Format::Csv)
+            } else {
+                Format::Table
+            },
             records,
             encode,
             // Alone, a worker's cache is the only one; beside others, it keeps the frequent
@@ -525,7 +535,7 @@ impl Sink<'_, '_> {
     /// Writes a processed chunk.
     fn write(&mut self, ctx: &Context, chunk: &Chunk, progress: &mut Progress) -> Result<()> {
         match self {
-            Sink::Findings(w) if w.format() != Format::Table => {
+            Sink::Findings(w) if !w.format().is_report() => {
                 w.write_encoded(&chunk.out, &chunk.counts)?;
             }
             _ => {
@@ -550,6 +560,8 @@ impl Sink<'_, '_> {
                 if current.as_ref().is_some_and(|p| p.patient != entry.patient)
                     && let Some(done) = current.take()
                 {
+                    let mut done = done;
+                    done.settle();
                     w.write(&done)?;
                 }
                 let p = current.get_or_insert_with(|| PatientSummary {
@@ -558,7 +570,7 @@ impl Sink<'_, '_> {
                     quinine: "no".into(),
                     ..PatientSummary::default()
                 });
-                add_to_patient(ctx, p, summary, enc);
+                add_to_patient(ctx, p, summary, entry.row, enc);
             }
         }
         Ok(())
@@ -569,7 +581,8 @@ impl Sink<'_, '_> {
         Ok(match self {
             Sink::Findings(w) => w.finish()?,
             Sink::Patients(mut w, current, summary) => {
-                if let Some(p) = current {
+                if let Some(mut p) = current {
+                    p.settle();
                     w.write(&p)?;
                 }
                 w.finish()?;
@@ -580,7 +593,13 @@ impl Sink<'_, '_> {
 }
 
 /// Adds one entry's findings to its patient's summary and to the overall counts.
-fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, enc: &Encoded) {
+fn add_to_patient(
+    ctx: &Context,
+    p: &mut PatientSummary,
+    summary: &mut Summary,
+    row: u64,
+    enc: &Encoded,
+) {
     summary.add_entry(enc);
     p.entries += 1;
     let mut highest: Option<Level> = Level::parse(&p.highest_level);
@@ -609,6 +628,20 @@ fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, 
         }
     }
     p.highest_level = highest.map(|l| l.as_str().to_owned()).unwrap_or_default();
+    for f in enc.table_findings() {
+        if f.status == Status::Flagged
+            && let Some(d) = f.drug.and_then(|d| ctx.kb.drugs.get(d))
+            && !p.cramp_drugs.contains(&d.ingredient)
+        {
+            p.cramp_drugs.push(d.ingredient.clone());
+        }
+        if f.status == Status::Clear
+            && crate::screen::cascade::is_quinidine(&f.ingredient)
+            && !p.quinidine_rows.contains(&row)
+        {
+            p.quinidine_rows.push(row);
+        }
+    }
 }
 
 /// Rows, rows per second and megabytes read (of the total when the size is known), on stderr,

@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use super::{Context, Outcome};
 use crate::read::input::{self, Source};
 use crate::report::{Entry, Format, Writer};
+use crate::screen::context::{self, Patient};
 
 /// Options of `check`.
 #[derive(Clone, Debug, Default)]
@@ -19,6 +20,8 @@ pub struct Options {
     pub med_column: Option<String>,
     /// The CSV delimiter.
     pub delimiter: Option<char>,
+    /// What is known about the patient (`--age`, `--condition`…).
+    pub patient: Patient,
 }
 
 /// Screens the list and writes one record per finding.
@@ -26,6 +29,12 @@ pub struct Options {
 /// # Errors
 /// When the input cannot be read or the output cannot be written.
 pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome> {
+    if let Some(unknown) = context::first_unknown(&ctx.kb, &opts.patient.conditions) {
+        bail!(
+            "unknown condition `{unknown}`: crampcheck has figures for {}",
+            context::known_conditions(&ctx.kb).join(", ")
+        );
+    }
     let file = match (&opts.file, opts.entries.as_slice()) {
         (Some(f), _) => Some(f.clone()),
         (None, [one]) if one == "-" => Some(Source::Stdin),
@@ -48,7 +57,9 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             .collect(),
     };
     let format = ctx.format.unwrap_or(Format::Table);
-    let mut w = Writer::new(format, out, &ctx.kb, ctx.color);
+    let mut view = ctx.view.clone();
+    view.context = context::context(&ctx.kb, &opts.patient);
+    let mut w = Writer::new(format, out, &ctx.kb, ctx.color).with_view(view);
     for e in &entries {
         let enc = match &e.error {
             Some(reason) => ctx.error_entry(format, &e.text, reason.clone()),

@@ -6,7 +6,10 @@ use serde::Serialize;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{Format, table::escape_terminal};
+use super::{Format, View, table::escape_terminal};
+use crate::kb::Kb;
+use crate::screen::cascade::{self, Note};
+use crate::screen::context::ContextLine;
 
 /// One patient's summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -31,6 +34,52 @@ pub struct PatientSummary {
     pub quinine: String,
     /// The flagged ingredients, `; `-separated, in first-seen order.
     pub flagged_drugs: String,
+    /// Notes on the whole list (prescribing cascade, quinidine), ` | `-separated.
+    pub notes: String,
+    /// Patient context lines with their figures and sources, ` | `-separated.
+    pub context: String,
+    /// Flagged cramp drugs (not quinine), for the cascade note.
+    #[serde(skip)]
+    pub cramp_drugs: Vec<String>,
+    /// Rows naming quinidine, for its note.
+    #[serde(skip)]
+    pub quinidine_rows: Vec<u64>,
+    /// Context lines, for the HTML page.
+    #[serde(skip)]
+    pub context_lines: Vec<ContextLine>,
+}
+
+impl PatientSummary {
+    /// The notes on this patient's list.
+    #[must_use]
+    pub fn note_list(&self) -> Vec<Note> {
+        let mut out = Vec::new();
+        if self.quinine == "yes" && !self.cramp_drugs.is_empty() {
+            let names: Vec<&str> = self.cramp_drugs.iter().map(String::as_str).collect();
+            out.push(cascade::cascade(&names));
+        }
+        if !self.quinidine_rows.is_empty() {
+            let rows: Vec<String> = self.quinidine_rows.iter().map(u64::to_string).collect();
+            out.push(cascade::quinidine_note(&rows.join(", ")));
+        }
+        out
+    }
+
+    /// Fills the `notes` and `context` text fields from what was gathered.
+    pub fn settle(&mut self) {
+        let notes: Vec<String> = self
+            .note_list()
+            .iter()
+            .map(|n| format!("{}: {} [{}]", n.title, n.text, n.sources.join("; ")))
+            .collect();
+        self.notes = notes.join(" | ");
+        let context: Vec<String> = self
+            .context_lines
+            .iter()
+            .map(ContextLine::sentence)
+            .collect();
+        self.context = context.join(" | ");
+    }
 }
 
 /// Writes summaries in one format.
@@ -39,6 +88,7 @@ pub struct SummaryWriter<W: Write> {
     out: W,
     started: bool,
     table: Vec<PatientSummary>,
+    page: Option<Box<(Kb, View)>>,
 }
 
 impl<W: Write> SummaryWriter<W> {
@@ -49,7 +99,15 @@ impl<W: Write> SummaryWriter<W> {
             out,
             started: false,
             table: Vec::new(),
+            page: None,
         }
+    }
+
+    /// The knowledge base and view for the HTML page.
+    #[must_use]
+    pub fn with_page(mut self, kb: &Kb, view: &View) -> SummaryWriter<W> {
+        self.page = Some(Box::new((kb.clone(), view.clone())));
+        self
     }
 
     /// Writes one patient's summary.
@@ -58,7 +116,7 @@ impl<W: Write> SummaryWriter<W> {
     /// On a write error.
     pub fn write(&mut self, s: &PatientSummary) -> io::Result<()> {
         match self.format {
-            Format::Table => self.table.push(s.clone()),
+            Format::Table | Format::Html => self.table.push(s.clone()),
             Format::Csv => {
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(!self.started)
@@ -103,6 +161,7 @@ impl<W: Write> SummaryWriter<W> {
                     "highest",
                     "quinine",
                     "flagged drugs",
+                    "notes",
                 ]);
                 for s in &self.table {
                     b.push_record([
@@ -116,6 +175,11 @@ impl<W: Write> SummaryWriter<W> {
                         s.highest_level.clone(),
                         s.quinine.clone(),
                         s.flagged_drugs.clone(),
+                        s.note_list()
+                            .iter()
+                            .map(|n| n.title)
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     ]);
                 }
                 let mut t = b.build();
@@ -125,12 +189,19 @@ impl<W: Write> SummaryWriter<W> {
             Format::Csv if !self.started => {
                 writeln!(
                     self.out,
-                    "patient,entries,flagged,warnings,review,unrecognized,errors,highest_level,quinine,flagged_drugs"
+                    "patient,entries,flagged,warnings,review,unrecognized,errors,highest_level,quinine,flagged_drugs,notes,context"
                 )?;
             }
             Format::Json => self
                 .out
                 .write_all(if self.started { b"\n]\n" } else { b"[]\n" })?,
+            Format::Html => {
+                if let Some(page) = &self.page {
+                    let (kb, view) = &**page;
+                    let page = super::html::summaries(kb, view, &self.table);
+                    self.out.write_all(page.as_bytes())?;
+                }
+            }
             Format::Csv | Format::Jsonl => {}
         }
         self.out.flush()

@@ -37,6 +37,7 @@ pub fn ctx() -> &'static Context {
             lex,
             format: Some(Format::Jsonl),
             color: false,
+            view: Default::default(),
         }
     })
 }
