@@ -50,6 +50,7 @@ h3 { font-size: 11pt; margin: 10px 0 2px; }
 .review { border-color: #7d3c98; }
 .tag { font-weight: bold; text-transform: uppercase; font-size: 9pt; letter-spacing: .04em; }
 dl { margin: 2px 0; display: grid; grid-template-columns: 7.5em 1fr; gap: 1px 8px; }
+dl + dl { border-top: 1px dotted #bbb; padding-top: 3px; }
 dt { font-weight: bold; color: #333; }
 dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }

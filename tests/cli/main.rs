@@ -16,6 +16,7 @@ mod contract;
 mod damaged_large;
 mod exit_code;
 mod fail_on;
+mod html;
 mod list;
 mod lookup;
 mod output_file;
