@@ -122,6 +122,7 @@ fn program(names: &[&str]) -> Option<PathBuf> {
 }
 
 /// Chromium and pdftotext, or `None` (with a message) when they are missing outside CI.
+#[allow(clippy::print_stderr)] // the skip must be said where the test runner shows it
 fn browser() -> Option<(PathBuf, PathBuf)> {
     let chromium = program(&["chromium", "chromium-browser", "google-chrome"]);
     let pdftotext = program(&["pdftotext"]);
