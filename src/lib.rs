@@ -305,3 +305,59 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
     }
     Ok((exit, messages))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_width_comes_from_the_flag_then_columns_then_the_terminal_then_80() {
+        assert_eq!(table_width(Some(100), Some("120".into()), Some(90)), 100);
+        assert_eq!(table_width(None, Some("120".into()), Some(90)), 120);
+        assert_eq!(table_width(None, Some("junk".into()), Some(90)), 90);
+        assert_eq!(table_width(None, None, None), 80);
+        assert_eq!(table_width(None, Some("10".into()), None), 40);
+    }
+
+    #[test]
+    fn colour_auto_follows_no_color_clicolor_force_and_term() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert!(use_color(ColorArg::Auto, true, &env(&[])));
+        assert!(!use_color(ColorArg::Auto, false, &env(&[])));
+        assert!(!use_color(ColorArg::Auto, true, &env(&[("TERM", "dumb")])));
+        assert!(!use_color(ColorArg::Auto, true, &env(&[("NO_COLOR", "1")])));
+        assert!(use_color(ColorArg::Auto, true, &env(&[("NO_COLOR", "")])));
+        assert!(use_color(
+            ColorArg::Auto,
+            false,
+            &env(&[("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(!use_color(
+            ColorArg::Auto,
+            false,
+            &env(&[("CLICOLOR_FORCE", "0")])
+        ));
+        let both: &[(&str, &str)] = &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")];
+        assert!(!use_color(ColorArg::Auto, false, &env(both)));
+        assert!(use_color(
+            ColorArg::Always,
+            false,
+            &env(&[("NO_COLOR", "1")])
+        ));
+    }
+
+    #[test]
+    fn the_report_date_is_the_utc_day_of_source_date_epoch() {
+        assert_eq!(report_date(Some("0".into())), "1970-01-01");
+        assert_eq!(report_date(Some("1700000000".into())), "2023-11-14");
+        assert_eq!(report_date(Some("951782400".into())), "2000-02-29");
+        assert_eq!(report_date(None).len(), 10);
+    }
+}
