@@ -263,6 +263,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                     patient: a.patient_column,
                     med: a.med_column,
                     delimiter: a.delimiter,
+                    extra: Vec::new(),
                 },
                 summary: a.summary,
                 jobs,

@@ -18,6 +18,7 @@ use crate::read::input::{BatchColumns, BatchReader, Source};
 use crate::report::summary::{PatientSummary, SummaryWriter};
 use crate::report::{Encoded, Entry, Format, RecordEncoder, Summary, Writer};
 use crate::screen::Status;
+use crate::screen::context::{self, Sex};
 
 /// Records per chunk: the unit of work handed to a worker and written at once.
 const CHUNK: usize = 4096;
@@ -63,7 +64,19 @@ struct Item {
     input: Range<usize>,
     row: u64,
     error: Option<String>,
+    /// Patient context fields ([`CONTEXT_COLUMNS`], `--summary` only).
+    extra: Vec<Range<usize>>,
 }
+
+/// Optional patient-context columns read for `--summary`, by the header names each may have:
+/// age, sex, pregnant, dialysis, conditions (`;`- or `|`-separated).
+const CONTEXT_COLUMNS: [&[&str]; 5] = [
+    &["age", "age_years"],
+    &["sex", "gender"],
+    &["pregnant", "pregnancy"],
+    &["dialysis", "haemodialysis", "hemodialysis"],
+    &["conditions", "condition", "comorbidities"],
+];
 
 /// Up to [`CHUNK`] records of one source, and what a worker made of them. Chunks are recycled, so
 /// their buffers are allocated once.
@@ -187,7 +200,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         )?;
     }
     progress.finish();
-    let summary = sink.finish()?;
+    let summary = sink.finish(ctx)?;
     let mut messages = reader.messages;
     if summary.errors > 0 {
         messages.push(format!(
@@ -329,7 +342,11 @@ impl<'o> Reader<'o> {
                 let Some(src) = self.opts.sources.get(self.source) else {
                     return Ok(false);
                 };
-                self.current = Some(BatchReader::open(src.clone(), &self.opts.columns)?);
+                let mut columns = self.opts.columns.clone();
+                if self.opts.summary {
+                    columns.extra = CONTEXT_COLUMNS.to_vec();
+                }
+                self.current = Some(BatchReader::open(src.clone(), &columns)?);
                 self.rows_in_source = 0;
             }
             let Some(rdr) = self.current.as_mut() else {
@@ -346,6 +363,7 @@ impl<'o> Reader<'o> {
                     input: rec.med,
                     row: rec.row,
                     error: rec.error,
+                    extra: rec.extra,
                 });
             }
             self.rows_in_source += chunk.items.len() as u64;
@@ -545,7 +563,12 @@ impl Sink<'_, '_> {
                         row: item.row,
                         input: chunk.input(item),
                     };
-                    self.write_entry(ctx, entry, enc)?;
+                    let extra: Vec<&str> = item
+                        .extra
+                        .iter()
+                        .map(|r| chunk.text.get(r.clone()).unwrap_or_default())
+                        .collect();
+                    self.write_entry(ctx, entry, enc, &extra)?;
                 }
             }
         }
@@ -553,7 +576,13 @@ impl Sink<'_, '_> {
         Ok(())
     }
 
-    fn write_entry(&mut self, ctx: &Context, entry: Entry<'_>, enc: &Encoded) -> Result<()> {
+    fn write_entry(
+        &mut self,
+        ctx: &Context,
+        entry: Entry<'_>,
+        enc: &Encoded,
+        extra: &[&str],
+    ) -> Result<()> {
         match self {
             Sink::Findings(w) => w.write(entry, enc)?,
             Sink::Patients(w, current, summary) => {
@@ -561,7 +590,7 @@ impl Sink<'_, '_> {
                     && let Some(done) = current.take()
                 {
                     let mut done = done;
-                    done.settle();
+                    done.settle(&ctx.kb);
                     w.write(&done)?;
                 }
                 let p = current.get_or_insert_with(|| PatientSummary {
@@ -571,24 +600,45 @@ impl Sink<'_, '_> {
                     ..PatientSummary::default()
                 });
                 add_to_patient(ctx, p, summary, entry.row, enc);
+                add_context(p, extra);
             }
         }
         Ok(())
     }
 
     /// Ends the output; returns the counts.
-    fn finish(self) -> Result<Summary> {
+    fn finish(self, ctx: &Context) -> Result<Summary> {
         Ok(match self {
             Sink::Findings(w) => w.finish()?,
             Sink::Patients(mut w, current, summary) => {
                 if let Some(mut p) = current {
-                    p.settle();
+                    p.settle(&ctx.kb);
                     w.write(&p)?;
                 }
                 w.finish()?;
                 summary
             }
         })
+    }
+}
+
+/// Adds what a record's context columns say to its patient: the first age and sex given, yes
+/// to pregnant or dialysis on any row, and every condition named.
+fn add_context(p: &mut PatientSummary, extra: &[&str]) {
+    let field = |i: usize| extra.get(i).copied().unwrap_or_default().trim();
+    let who = &mut p.patient_info;
+    if who.age.is_none() {
+        who.age = field(0).parse::<u32>().ok().filter(|&a| a <= 130);
+    }
+    if who.sex.is_none() {
+        who.sex = Sex::parse(field(1));
+    }
+    who.pregnant |= context::yes(field(2));
+    who.dialysis |= context::yes(field(3));
+    for c in context::split_conditions(field(4)) {
+        if !who.conditions.iter().any(|k| k.eq_ignore_ascii_case(&c)) {
+            who.conditions.push(c);
+        }
     }
 }
 

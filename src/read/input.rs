@@ -308,6 +308,10 @@ pub struct BatchColumns {
     pub med: Option<String>,
     /// Delimiter, if given.
     pub delimiter: Option<char>,
+    /// Optional further columns to read with each record, each as the header names it may go
+    /// by (patient context: age, sex…); a missing one reads as empty. Asking for any turns the
+    /// fast path off, so plain runs ask for none.
+    pub extra: Vec<&'static [&'static str]>,
 }
 
 /// A streaming batch reader over one source.
@@ -319,6 +323,8 @@ pub struct BatchReader {
     med: usize,
     width: usize,
     row: u64,
+    /// The columns of [`BatchColumns::extra`], where present.
+    extra: Vec<Option<usize>>,
 }
 
 /// A batch record read into a caller's text buffer: where its patient id and entry lie in it.
@@ -332,6 +338,8 @@ pub struct Placed {
     pub med: std::ops::Range<usize>,
     /// Why the record cannot be screened.
     pub error: Option<String>,
+    /// The [`BatchColumns::extra`] fields' bytes in the buffer, in that order (empty without).
+    pub extra: Vec<std::ops::Range<usize>>,
 }
 
 /// One batch record, borrowed from the reader's reused buffer.
@@ -420,6 +428,11 @@ impl BatchReader {
                 src.name()
             );
         }
+        let extra = cols
+            .extra
+            .iter()
+            .map(|names| find_column(&headers, None, names).filter(|&c| c != patient && c != med))
+            .collect();
         Ok(BatchReader {
             src,
             rdr,
@@ -428,6 +441,7 @@ impl BatchReader {
             med,
             width: headers.len(),
             row: 0,
+            extra,
         })
     }
 
@@ -453,6 +467,9 @@ impl BatchReader {
     pub fn next_into(&mut self, text: &mut String) -> Result<Option<Placed>> {
         let (a, b, width) = (self.patient, self.med, self.width);
         let delimiter = self.rdr.delimiter();
+        if !self.extra.is_empty() {
+            return self.next_with_extra(text);
+        }
         let simple = self
             .rdr
             .with_simple_line(|line, _| {
@@ -475,6 +492,7 @@ impl BatchReader {
                 patient,
                 med,
                 error: None,
+                extra: Vec::new(),
             }));
         }
         let Some(rec) = self.next_record()? else {
@@ -489,6 +507,38 @@ impl BatchReader {
             patient: p..m,
             med: m..text.len(),
             error: rec.error,
+            extra: Vec::new(),
+        }))
+    }
+
+    /// [`BatchReader::next_into`] through the general reader, with the extra fields appended
+    /// after the entry.
+    fn next_with_extra(&mut self, text: &mut String) -> Result<Option<Placed>> {
+        let Some(rec) = self.next_record()? else {
+            return Ok(None);
+        };
+        let p = text.len();
+        text.push_str(&rec.patient);
+        let m = text.len();
+        text.push_str(&rec.med);
+        let med = m..text.len();
+        let (row, error) = (rec.row, rec.error);
+        let mut extra = Vec::with_capacity(self.extra.len());
+        for col in &self.extra {
+            let start = text.len();
+            if error.is_none()
+                && let Some(field) = col.and_then(|c| self.record.get(c))
+            {
+                text.push_str(decode(field).0.trim());
+            }
+            extra.push(start..text.len());
+        }
+        Ok(Some(Placed {
+            row,
+            patient: p..m,
+            med,
+            error,
+            extra,
         }))
     }
 

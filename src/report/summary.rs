@@ -9,7 +9,7 @@ use tabled::settings::Style;
 use super::{Format, View, table::escape_terminal};
 use crate::kb::Kb;
 use crate::screen::cascade::{self, Note};
-use crate::screen::context::ContextLine;
+use crate::screen::context::{self, ContextLine, Patient};
 
 /// One patient's summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -47,6 +47,9 @@ pub struct PatientSummary {
     /// Context lines, for the HTML page.
     #[serde(skip)]
     pub context_lines: Vec<ContextLine>,
+    /// What the input's context columns say about the patient.
+    #[serde(skip)]
+    pub patient_info: Patient,
 }
 
 impl PatientSummary {
@@ -65,8 +68,11 @@ impl PatientSummary {
         out
     }
 
-    /// Fills the `notes` and `context` text fields from what was gathered.
-    pub fn settle(&mut self) {
+    /// Fills the `notes` and `context` fields from what was gathered.
+    pub fn settle(&mut self, kb: &Kb) {
+        if !self.patient_info.is_empty() {
+            self.context_lines = context::context(kb, &self.patient_info);
+        }
         let notes: Vec<String> = self
             .note_list()
             .iter()
@@ -162,6 +168,7 @@ impl<W: Write> SummaryWriter<W> {
                     "quinine",
                     "flagged drugs",
                     "notes",
+                    "context",
                 ]);
                 for s in &self.table {
                     b.push_record([
@@ -178,6 +185,11 @@ impl<W: Write> SummaryWriter<W> {
                         s.note_list()
                             .iter()
                             .map(|n| n.title)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        s.context_lines
+                            .iter()
+                            .map(|c| escape_terminal(&c.factor))
                             .collect::<Vec<_>>()
                             .join(", "),
                     ]);

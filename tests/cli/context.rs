@@ -153,3 +153,67 @@ fn batch_summary_carries_the_notes_per_patient() {
     assert_eq!(p001.context, "");
     assert!(repo("data/sample/batch.csv").exists());
 }
+
+fn context_batch(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("clinic.csv");
+    std::fs::write(
+        &path,
+        "patient_id,medication,Age,Sex,Conditions,Dialysis\n\
+         A1,lipitor,72,,peripheral vascular disease,\n\
+         A1,quinine,,,,\n\
+         A2,metformin,50,M,,yes\n\
+         A3,lisinopril,,,,\n",
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn batch_summary_picks_the_patient_context_up_from_columns_by_header_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = context_batch(dir.path());
+    let out = stdout_of(crampcheck().arg("batch").arg(&path).arg("--summary"));
+    let rows: Vec<PatientSummary> = parse_csv(&out);
+    let a1 = &rows[0];
+    assert!(a1.notes.starts_with("Prescribing cascade:"), "{a1:?}");
+    let lines: Vec<&str> = a1.context.split(" | ").collect();
+    assert_eq!(
+        lines,
+        [
+            "Age over 65 (age 72): about half of adults over 65 report nocturnal leg cramps (Abdulla 1999: 50%; women 56%, men 40%) [S18]",
+            "Peripheral vascular disease: odds ratio 2.9 for nocturnal leg cramps in a survey of adults over 65 (Abdulla 1999) [S18]",
+        ]
+    );
+    assert_eq!(
+        rows[1].context,
+        "Haemodialysis: cramps in 33–86% of patients on haemodialysis [S22]"
+    );
+    assert_eq!(rows[2].context, "");
+}
+
+#[test]
+fn batch_summary_html_shows_each_patients_context_on_their_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = context_batch(dir.path());
+    let page = String::from_utf8(stdout_of(crampcheck().arg("batch").arg(&path).args([
+        "--summary",
+        "--format",
+        "html",
+    ])))
+    .unwrap();
+    let a1 = page.split("<h2>Patient A1</h2>").nth(1).unwrap();
+    let a1 = a1.split("<section").next().unwrap();
+    assert!(
+        a1.contains("Age over 65 (age 72)") && a1.contains("odds ratio 2.9"),
+        "{a1}"
+    );
+    assert!(a1.contains("Prescribing cascade"), "{a1}");
+}
+
+#[test]
+fn batch_findings_output_is_the_same_with_context_columns_present() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = context_batch(dir.path());
+    let out = String::from_utf8(stdout_of(crampcheck().arg("batch").arg(&path))).unwrap();
+    assert_eq!(out.lines().count(), 1 + 4, "{out}");
+}
