@@ -50,7 +50,7 @@ pub struct Global {
     /// When to colour the table (auto honours NO_COLOR, CLICOLOR_FORCE and TERM=dumb)
     #[arg(long = "color", value_enum, default_value_t = ColorArg::Auto, global = true)]
     pub color: ColorArg,
-    /// Width of the table in columns [default: the terminal's, else $COLUMNS, else 80]
+    /// Width of the table in columns [default: $COLUMNS, else the terminal's, else 80]
     #[arg(long = "width", value_name = "N", global = true, value_parser = clap::value_parser!(u16).range(40..))]
     pub width: Option<u16>,
     /// Show every column of the table in one wide table
@@ -72,8 +72,10 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Screen one patient's list, from arguments or a file
+    #[command(after_help = "Decision support for professionals, not medical advice.")]
     Check(CheckArgs),
     /// Screen a CSV of many patients, streaming
+    #[command(after_help = "Decision support for professionals, not medical advice.")]
     Batch(BatchArgs),
     /// Show how names resolve: normalized text, candidates, scores and the evidence
     Lookup(LookupArgs),
@@ -131,7 +133,10 @@ pub struct CheckArgs {
     #[arg(long = "delimiter", value_name = "CHAR")]
     pub delimiter: Option<char>,
     /// What is known about the patient.
-    #[command(flatten)]
+    #[command(
+        flatten,
+        next_help_heading = "Patient context (figures and sources, never a score)"
+    )]
     pub patient: PatientArgs,
 }
 

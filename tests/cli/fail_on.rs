@@ -87,6 +87,19 @@ fn quiet_still_writes_the_output_file() {
 }
 
 #[test]
+fn check_and_batch_help_carry_the_disclaimer() {
+    for cmd in ["check", "batch"] {
+        crampcheck()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "Decision support for professionals, not medical advice.",
+            ));
+    }
+}
+
+#[test]
 fn help_documents_fail_on_review() {
     crampcheck()
         .arg("--help")
