@@ -267,7 +267,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 },
                 summary: a.summary,
                 jobs,
-                progress: !a.no_progress && std::io::stderr().is_terminal(),
+                progress: !a.no_progress && !g.quiet && std::io::stderr().is_terminal(),
                 ..cmd::batch::Options::default()
             };
             cmd::batch::run(&ctx, &opts, target)?
