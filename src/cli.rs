@@ -9,11 +9,15 @@ const ABOUT: &str = "Screen a medication list for drugs associated with nocturna
 and warn about quinine.\n\nDecision support for professionals, not medical advice: every finding \
 shows what matched, how, the evidence and its source; the prescriber and pharmacist decide.";
 
-const AFTER: &str = "Exit codes: 0 success; 1 a finding at or above --fail-on; 2 usage, input or \
-data error (also when a batch record could not be read); 129, 130, 143 stopped by SIGHUP, SIGINT \
-or SIGTERM (no partial -o file is left). A closed pipe is not an error.\n\n\
+const AFTER: &str = "Exit codes: 0 success; 1 a finding at or above --fail-on (review: any entry \
+that needs a look, flagged, quinine, for review or unrecognized); 2 usage, input or data error (also \
+when a batch record could not be read); 129, 130, 143 stopped by SIGHUP, SIGINT or SIGTERM (no \
+partial -o file is left). A closed pipe is not an error.\n\n\
+Decision support for professionals, not medical advice.\n\n\
 Examples:\n  crampcheck check lipitor \"hctz 25 mg\" \"quinine sulfate 324 MG Oral Capsule\"\n  \
 crampcheck check --file data/sample/patient.csv\n  crampcheck batch data/sample/batch.csv --format jsonl\n  \
+crampcheck check lipitor quinine --age 72 --condition \"peripheral vascular disease\"\n  \
+crampcheck check --file data/sample/patient.csv --format html -o report.html\n  \
 crampcheck lookup furosimide\n  crampcheck list --level high";
 
 /// crampcheck command line.
@@ -40,10 +44,11 @@ pub struct Global {
     /// Use the knowledge base in DIR (drugs.csv, aliases.csv, sources.csv; optional vocabulary.tsv)
     #[arg(long = "kb", value_name = "DIR", global = true)]
     pub kb: Option<PathBuf>,
-    /// Exit with 1 when a finding reaches LEVEL (warning = quinine)
+    /// Exit with 1 when a finding reaches LEVEL (warning = quinine; review = any entry that needs
+    /// a look: flagged at any level, quinine, for review or unrecognized)
     #[arg(long = "fail-on", value_enum, value_name = "LEVEL", global = true)]
-    pub fail_on: Option<LevelArg>,
-    /// When to colour the table (NO_COLOR is honoured)
+    pub fail_on: Option<FailOnArg>,
+    /// When to colour the table (auto honours NO_COLOR, CLICOLOR_FORCE and TERM=dumb)
     #[arg(long = "color", value_enum, default_value_t = ColorArg::Auto, global = true)]
     pub color: ColorArg,
     /// Write CSV cells that start with = + - @ as they are, without the apostrophe that keeps a
@@ -51,19 +56,71 @@ pub struct Global {
     /// control characters are still escaped)
     #[arg(long = "raw", global = true)]
     pub raw: bool,
+    /// Width of the table in columns [default: $COLUMNS, else the terminal's, else 80]
+    #[arg(long = "width", value_name = "N", global = true, value_parser = clap::value_parser!(u16).range(40..))]
+    pub width: Option<u16>,
+    /// Show every column of the table in one wide table
+    #[arg(long = "wide", global = true)]
+    pub wide: bool,
+    /// Show the evidence under each finding and the full citations at the foot
+    #[arg(long = "explain", global = true)]
+    pub explain: bool,
+    /// Leave out the closing part on what helps (non-drug measures, when to see a doctor)
+    #[arg(long = "no-advice", global = true)]
+    pub no_advice: bool,
+    /// Print nothing on success (stdout gets no report unless -o is given; failures still say why
+    /// on stderr)
+    #[arg(long = "quiet", short = 'q', global = true)]
+    pub quiet: bool,
 }
 
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Screen one patient's list, from arguments or a file
+    #[command(after_help = "Decision support for professionals, not medical advice.")]
     Check(CheckArgs),
     /// Screen a CSV of many patients, streaming
+    #[command(after_help = "Decision support for professionals, not medical advice.")]
     Batch(BatchArgs),
     /// Show how names resolve: normalized text, candidates, scores and the evidence
     Lookup(LookupArgs),
     /// List the knowledge base and its sources
     List(ListArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+}
+
+/// `completions` arguments.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// What is known about the patient (`check`); the context lines name each factor's figure and
+/// source, never a score.
+#[derive(Debug, Args, Default)]
+pub struct PatientArgs {
+    /// The patient's age in years
+    #[arg(long = "age", value_name = "YEARS", value_parser = clap::value_parser!(u32).range(0..=130))]
+    pub age: Option<u32>,
+    /// The patient's sex (F or M)
+    #[arg(long = "sex", value_name = "F|M", value_parser = ["F", "M", "f", "m"])]
+    pub sex: Option<String>,
+    /// The patient is pregnant
+    #[arg(long = "pregnant")]
+    pub pregnant: bool,
+    /// The patient is on haemodialysis
+    #[arg(long = "dialysis")]
+    pub dialysis: bool,
+    /// A condition (repeat, or join with ;): peripheral vascular disease, arthritis, lumbar canal
+    /// stenosis, cirrhosis, Parkinson's disease, cancer treatment
+    #[arg(long = "condition", value_name = "NAME")]
+    pub conditions: Vec<String>,
 }
 
 /// `check` arguments.
@@ -85,6 +142,12 @@ pub struct CheckArgs {
     /// The sheet of an .xlsx, .xls or .ods workbook to read [default: the first]
     #[arg(long = "sheet", value_name = "NAME")]
     pub sheet: Option<String>,
+    /// What is known about the patient.
+    #[command(
+        flatten,
+        next_help_heading = "Patient context (figures and sources, never a score)"
+    )]
+    pub patient: PatientArgs,
 }
 
 /// `batch` arguments.
@@ -167,6 +230,23 @@ pub enum FormatArg {
     Jsonl,
     /// One JSON array
     Json,
+    /// One self-contained, printable HTML page (check, batch --summary)
+    Html,
+}
+
+/// `--fail-on` values: the levels, and `review` below them all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Any entry that needs a look: flagged at any level, quinine, for review or unrecognized
+    Review,
+    /// Small or non-significant association
+    Low,
+    /// Significant smaller association, or strongly associated per review
+    Moderate,
+    /// Sequence ratio ≥ 2
+    High,
+    /// Quinine
+    Warning,
 }
 
 /// Level values.

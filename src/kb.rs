@@ -161,12 +161,17 @@ pub struct Kb {
     pub sources: Vec<Source>,
     /// Where the data came from (`built-in` or a directory).
     pub origin: String,
+    /// Patient risk factors and what helps (`context.csv`).
+    pub context: Vec<ContextRow>,
+    /// A short fingerprint of the data's text, shown as the knowledge-base version.
+    pub fingerprint: String,
     by_ingredient: HashMap<String, DrugId>,
 }
 
 const DRUGS_CSV: &str = include_str!("../data/drugs.csv");
 const ALIASES_CSV: &str = include_str!("../data/aliases.csv");
 const SOURCES_CSV: &str = include_str!("../data/sources.csv");
+const CONTEXT_CSV: &str = include_str!("../data/context.csv");
 
 impl Kb {
     /// The knowledge base compiled into the binary from `data/`.
@@ -174,12 +179,21 @@ impl Kb {
     /// # Errors
     /// Only if the shipped data is invalid, which a test rules out.
     pub fn builtin() -> Result<Kb> {
-        Kb::parse(
+        let mut kb = Kb::parse(
             "built-in",
             ("data/drugs.csv", DRUGS_CSV),
             ("data/aliases.csv", ALIASES_CSV),
             ("data/sources.csv", SOURCES_CSV),
-        )
+        )?;
+        kb.set_context("data/context.csv", CONTEXT_CSV)?;
+        kb.fingerprint = fingerprint(&[DRUGS_CSV, ALIASES_CSV, SOURCES_CSV, CONTEXT_CSV]);
+        Ok(kb)
+    }
+
+    /// Replaces the patient context and what-helps rows, validated against the sources.
+    fn set_context(&mut self, file: &str, text: &str) -> Result<()> {
+        self.context = parse_context(file, text, &self.sources)?;
+        Ok(())
     }
 
     /// Loads `drugs.csv`, `aliases.csv` and `sources.csv` from a directory.
@@ -196,7 +210,16 @@ impl Kb {
         let (dp, d) = read("drugs.csv")?;
         let (ap, a) = read("aliases.csv")?;
         let (sp, s) = read("sources.csv")?;
-        Kb::parse(&dir.display().to_string(), (&dp, &d), (&ap, &a), (&sp, &s))
+        let mut kb = Kb::parse(&dir.display().to_string(), (&dp, &d), (&ap, &a), (&sp, &s))?;
+        // context.csv is optional in a --kb directory: the built-in one is used without it.
+        let (cp, c) = if dir.join("context.csv").exists() {
+            read("context.csv")?
+        } else {
+            ("data/context.csv".to_owned(), CONTEXT_CSV.to_owned())
+        };
+        kb.set_context(&cp, &c)?;
+        kb.fingerprint = fingerprint(&[&d, &a, &s, &c]);
+        Ok(kb)
     }
 
     /// Parses and validates the three tables.
@@ -218,6 +241,8 @@ impl Kb {
             aliases,
             sources,
             origin: origin.to_owned(),
+            context: Vec::new(),
+            fingerprint: String::new(),
             by_ingredient,
         })
     }
@@ -422,6 +447,164 @@ fn parse_aliases(
     Ok(out)
 }
 
+/// What a row of `context.csv` is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContextKind {
+    /// An age range, inclusive (`max` none for an open range).
+    Age {
+        /// Lowest age.
+        min: u32,
+        /// Highest age, if any.
+        max: Option<u32>,
+    },
+    /// Sex (`F` or `M`).
+    Sex(char),
+    /// Pregnancy.
+    Pregnancy,
+    /// Haemodialysis.
+    Dialysis,
+    /// A named condition.
+    Condition,
+    /// A non-drug measure that helps.
+    Measure,
+    /// When to see a doctor.
+    Doctor,
+}
+
+/// One row of `context.csv`: a risk factor with its figure, or a measure that helps.
+#[derive(Clone, Debug)]
+pub struct ContextRow {
+    /// Short unique id.
+    pub id: String,
+    /// What it is about.
+    pub kind: ContextKind,
+    /// For conditions: the accepted names, as keys (see [`condition_key`]).
+    pub names: Vec<String>,
+    /// The factor or measure as shown.
+    pub label: String,
+    /// The figure or the measure, as the evidence sheet gives it.
+    pub text: String,
+    /// Source ids, each in [`Kb::sources`].
+    pub sources: Vec<String>,
+}
+
+impl ContextRow {
+    /// Whether this row belongs to the closing "what helps" part.
+    #[must_use]
+    pub fn is_advice(&self) -> bool {
+        matches!(self.kind, ContextKind::Measure | ContextKind::Doctor)
+    }
+}
+
+/// A condition name as compared: lowercase, apostrophes dropped, dashes and runs of spaces as one
+/// space (`Parkinson's disease` → `parkinsons disease`).
+#[must_use]
+pub fn condition_key(name: &str) -> String {
+    let lower: String = name
+        .chars()
+        .filter(|c| !matches!(c, '\'' | '\u{2019}'))
+        .map(|c| {
+            if c == '-' || c == '_' {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn parse_context(file: &str, text: &str, sources: &[Source]) -> Result<Vec<ContextRow>> {
+    let cols = ["id", "kind", "when", "label", "text", "sources"];
+    let rdr = table(file, text, &cols)?;
+    let mut out: Vec<ContextRow> = Vec::new();
+    for (line, rec) in records(file, rdr)? {
+        let id = field(&rec, 0);
+        let when = field(&rec, 2);
+        if id.is_empty() || out.iter().any(|r| r.id == id) {
+            bail!("{file}:{line}: each row needs a unique id, found `{id}`");
+        }
+        let kind = match rec.get(1).unwrap_or_default() {
+            "age" => {
+                let (min, max) = match when.strip_suffix('+') {
+                    Some(min) => (min.parse().ok(), None),
+                    None => match when.split_once('-') {
+                        Some((a, b)) => (a.parse().ok(), b.parse().ok()),
+                        None => (None, None),
+                    },
+                };
+                match min {
+                    Some(min) if max.is_none_or(|m| m >= min) => ContextKind::Age { min, max },
+                    _ => bail!(
+                        "{file}:{line}: an age row needs `when` as 65+ or 60-64, found `{when}`"
+                    ),
+                }
+            }
+            "sex" => match when.as_str() {
+                "F" => ContextKind::Sex('F'),
+                "M" => ContextKind::Sex('M'),
+                _ => bail!("{file}:{line}: a sex row needs `when` F or M, found `{when}`"),
+            },
+            "pregnancy" => ContextKind::Pregnancy,
+            "dialysis" => ContextKind::Dialysis,
+            "condition" => ContextKind::Condition,
+            "measure" => ContextKind::Measure,
+            "doctor" => ContextKind::Doctor,
+            other => bail!(
+                "{file}:{line}: kind must be age, sex, pregnancy, dialysis, condition, measure or doctor; found `{other}`"
+            ),
+        };
+        let names: Vec<String> = if kind == ContextKind::Condition {
+            split_list(&when, '|')
+                .iter()
+                .map(|n| condition_key(n))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if kind == ContextKind::Condition && names.is_empty() {
+            bail!("{file}:{line}: condition `{id}` needs its names in `when`");
+        }
+        for n in &names {
+            if out.iter().any(|r| r.names.contains(n)) {
+                bail!("{file}:{line}: condition name `{n}` appears twice");
+            }
+        }
+        let ids = split_list(rec.get(5).unwrap_or_default(), ';');
+        if ids.is_empty() {
+            bail!("{file}:{line}: `{id}` cites no source");
+        }
+        if let Some(bad) = ids.iter().find(|i| !sources.iter().any(|s| &s.id == *i)) {
+            bail!("{file}:{line}: source `{bad}` is not in sources.csv");
+        }
+        let row = ContextRow {
+            id,
+            kind,
+            names,
+            label: field(&rec, 3),
+            text: field(&rec, 4),
+            sources: ids,
+        };
+        if row.label.is_empty() || row.text.is_empty() {
+            bail!("{file}:{line}: `{}` needs a label and a text", row.id);
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// A short, stable fingerprint of the data files' text (FNV-1a, 32 bits, as hex).
+fn fingerprint(texts: &[&str]) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for t in texts {
+        for b in t.bytes().chain(std::iter::once(0)) {
+            h ^= u32::from(b);
+            h = h.wrapping_mul(0x0100_0193);
+        }
+    }
+    format!("{h:08x}")
+}
+
 fn split_list(s: &str, sep: char) -> Vec<String> {
     s.split(sep)
         .map(str::trim)
@@ -499,6 +682,44 @@ mod tests {
     fn warning_level_belongs_to_quinine_only() {
         let drugs = "ingredient,class,kind,level,evidence,advice,sources\nfurosemide,loop,cramp,warning,e,a,S1\n";
         assert!(parse(drugs, "alias,ingredients,type,note\n").is_err());
+    }
+
+    #[test]
+    fn the_shipped_context_names_the_conditions_of_the_evidence_sheet() {
+        let kb = Kb::builtin().unwrap();
+        for name in [
+            "peripheral vascular disease",
+            "arthritis",
+            "lumbar canal stenosis",
+            "cirrhosis",
+            "parkinsons disease",
+            "cancer treatment",
+        ] {
+            assert!(
+                kb.context.iter().any(|r| r.names.iter().any(|n| n == name)),
+                "{name} missing"
+            );
+        }
+        assert_eq!(kb.fingerprint.len(), 8);
+    }
+
+    #[test]
+    fn a_context_row_citing_an_unknown_source_names_file_and_line() {
+        let text = "id,kind,when,label,text,sources\nx,condition,gout,Gout,figure,S99\n";
+        let err = parse_context("context.csv", text, &Kb::builtin().unwrap().sources).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "context.csv:2: source `S99` is not in sources.csv"
+        );
+    }
+
+    #[test]
+    fn condition_keys_ignore_case_apostrophes_and_dashes() {
+        assert_eq!(condition_key("Parkinson's  Disease"), "parkinsons disease");
+        assert_eq!(
+            condition_key("lumbar-canal stenosis"),
+            "lumbar canal stenosis"
+        );
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub mod screen;
 use anyhow::Result;
 use std::io::IsTerminal;
 
-use cli::{Cli, ColorArg, Command, FormatArg, LevelArg};
+use cli::{Cli, ColorArg, Command, FailOnArg, FormatArg, LevelArg};
 use cmd::{Context, Outcome};
 use kb::{Kb, Level};
 use report::Format;
@@ -63,6 +63,74 @@ fn format(f: FormatArg) -> Format {
         FormatArg::Csv => Format::Csv,
         FormatArg::Jsonl => Format::Jsonl,
         FormatArg::Json => Format::Json,
+        FormatArg::Html => Format::Html,
+    }
+}
+
+/// Whether the table is coloured: `--color always|never` decide; `auto` colours a terminal
+/// unless `NO_COLOR` is set (non-empty) or `TERM=dumb`, and `CLICOLOR_FORCE` (not `0`) colours
+/// even a pipe (`NO_COLOR` still wins).
+#[must_use]
+pub fn use_color(choice: ColorArg, terminal: bool, env: &dyn Fn(&str) -> Option<String>) -> bool {
+    let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto if set("NO_COLOR") => false,
+        ColorArg::Auto
+            if set("CLICOLOR_FORCE") && env("CLICOLOR_FORCE").as_deref() != Some("0") =>
+        {
+            true
+        }
+        ColorArg::Auto => terminal && env("TERM").as_deref() != Some("dumb"),
+    }
+}
+
+/// The table's width: `--width`, else `COLUMNS`, else the terminal's, else 80 (never below 40).
+#[must_use]
+pub fn table_width(flag: Option<u16>, columns: Option<String>, terminal: Option<u16>) -> usize {
+    let from_env = columns
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let w = flag
+        .map(usize::from)
+        .or(from_env)
+        .or(terminal.map(usize::from))
+        .unwrap_or(report::view::DEFAULT_WIDTH);
+    w.max(report::view::MIN_WIDTH)
+}
+
+/// Today's date as `YYYY-MM-DD` (UTC), or the date of `SOURCE_DATE_EPOCH` when it is set, so
+/// that reports can be reproduced.
+#[must_use]
+pub fn report_date(source_date_epoch: Option<String>) -> String {
+    let secs = source_date_epoch
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+        });
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+fn fail_level(f: FailOnArg) -> Option<Level> {
+    match f {
+        FailOnArg::Review => None,
+        FailOnArg::Low => Some(Level::Low),
+        FailOnArg::Moderate => Some(Level::Moderate),
+        FailOnArg::High => Some(Level::High),
+        FailOnArg::Warning => Some(Level::Warning),
     }
 }
 
@@ -156,13 +224,41 @@ pub fn finish(result: Result<(Exit, Vec<String>)>) -> (Exit, Vec<String>) {
 pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
     let protected = protected(&cli);
     let g = cli.global;
+    // Completions and the man page need no knowledge base.
+    if matches!(cli.command, Command::Completions(_) | Command::Man) {
+        let mut out = output::Output::open(g.output.as_deref(), &[])?;
+        match cli.command {
+            Command::Completions(a) => cmd::completions::run(a.shell, &mut out)?,
+            _ => cmd::man::run(&mut out)?,
+        }
+        out.commit()?;
+        return Ok((Exit::Success, Vec::new()));
+    }
+    if g.format == Some(FormatArg::Html) {
+        match &cli.command {
+            Command::Lookup(_) | Command::List(_) => {
+                anyhow::bail!("--format html is for check and batch; use table, csv, jsonl or json")
+            }
+            _ => {}
+        }
+    }
     let (kb, lex) = load(g.kb.as_deref())?;
     let mut out = output::Output::open(g.output.as_deref(), &protected)?;
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = match g.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => !no_color && out.is_terminal(),
+    let terminal = out.is_terminal();
+    let env = |k: &str| std::env::var(k).ok();
+    let color = use_color(g.color, terminal, &env);
+    let term_width = if terminal {
+        terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| w.0)
+    } else {
+        None
+    };
+    let view = report::View {
+        width: table_width(g.width, env("COLUMNS"), term_width),
+        wide: g.wide,
+        explain: g.explain,
+        advice: !g.no_advice,
+        context: Vec::new(),
+        date: report_date(env("SOURCE_DATE_EPOCH")),
     };
     let ctx = Context {
         kb,
@@ -170,6 +266,14 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
         format: g.format.map(format),
         color,
         raw: g.raw,
+        view,
+    };
+    // --quiet: no report on standard output (a file given with -o is still written).
+    let mut quiet_sink = std::io::sink();
+    let target: &mut dyn std::io::Write = if g.quiet && g.output.is_none() {
+        &mut quiet_sink
+    } else {
+        &mut out
     };
     let outcome: Outcome = match cli.command {
         Command::Check(a) => {
@@ -179,8 +283,24 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 med_column: a.med_column,
                 delimiter: a.delimiter,
                 sheet: a.sheet,
+                patient: screen::context::Patient {
+                    age: a.patient.age,
+                    sex: a
+                        .patient
+                        .sex
+                        .as_deref()
+                        .and_then(screen::context::Sex::parse),
+                    pregnant: a.patient.pregnant,
+                    dialysis: a.patient.dialysis,
+                    conditions: a
+                        .patient
+                        .conditions
+                        .iter()
+                        .flat_map(|c| screen::context::split_conditions(c))
+                        .collect(),
+                },
             };
-            cmd::check::run(&ctx, &opts, &mut out)?
+            cmd::check::run(&ctx, &opts, target)?
         }
         Command::Batch(a) => {
             let jobs = a
@@ -197,16 +317,17 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                     med: a.med_column,
                     delimiter: a.delimiter,
                     sheet: a.sheet,
+                    extra: Vec::new(),
                 },
                 summary: a.summary,
                 jobs,
-                progress: !a.no_progress && std::io::stderr().is_terminal(),
+                progress: !a.no_progress && !g.quiet && std::io::stderr().is_terminal(),
                 ..cmd::batch::Options::default()
             };
-            cmd::batch::run(&ctx, &opts, &mut out)?
+            cmd::batch::run(&ctx, &opts, target)?
         }
         Command::Lookup(a) => {
-            cmd::lookup::run(&ctx, &cmd::lookup::Options { names: a.names }, &mut out)?
+            cmd::lookup::run(&ctx, &cmd::lookup::Options { names: a.names }, target)?
         }
         Command::List(a) => {
             let opts = cmd::list::Options {
@@ -214,16 +335,84 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 level: a.level.map(level),
                 sources: a.sources,
             };
-            cmd::list::run(&ctx, &opts, &mut out)?
+            cmd::list::run(&ctx, &opts, target)?
         }
+        Command::Completions(_) | Command::Man => Outcome::default(),
     };
     out.commit()?;
+    let fails = |f: FailOnArg| match fail_level(f) {
+        Some(l) => outcome.reaches(l),
+        None => outcome.needs_review(),
+    };
     let exit = if outcome.has_errors() {
         Exit::Error
-    } else if g.fail_on.is_some_and(|l| outcome.reaches(level(l))) {
+    } else if g.fail_on.is_some_and(fails) {
         Exit::FailOn
     } else {
         Exit::Success
     };
-    Ok((exit, outcome.messages))
+    let mut messages = outcome.messages;
+    if g.quiet
+        && exit == Exit::FailOn
+        && let Some(s) = outcome.summary
+    {
+        messages.push(format!("--fail-on reached: {}", s.line()));
+    }
+    Ok((exit, messages))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_width_comes_from_the_flag_then_columns_then_the_terminal_then_80() {
+        assert_eq!(table_width(Some(100), Some("120".into()), Some(90)), 100);
+        assert_eq!(table_width(None, Some("120".into()), Some(90)), 120);
+        assert_eq!(table_width(None, Some("junk".into()), Some(90)), 90);
+        assert_eq!(table_width(None, None, None), 80);
+        assert_eq!(table_width(None, Some("10".into()), None), 40);
+    }
+
+    #[test]
+    fn colour_auto_follows_no_color_clicolor_force_and_term() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert!(use_color(ColorArg::Auto, true, &env(&[])));
+        assert!(!use_color(ColorArg::Auto, false, &env(&[])));
+        assert!(!use_color(ColorArg::Auto, true, &env(&[("TERM", "dumb")])));
+        assert!(!use_color(ColorArg::Auto, true, &env(&[("NO_COLOR", "1")])));
+        assert!(use_color(ColorArg::Auto, true, &env(&[("NO_COLOR", "")])));
+        assert!(use_color(
+            ColorArg::Auto,
+            false,
+            &env(&[("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(!use_color(
+            ColorArg::Auto,
+            false,
+            &env(&[("CLICOLOR_FORCE", "0")])
+        ));
+        let both: &[(&str, &str)] = &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")];
+        assert!(!use_color(ColorArg::Auto, false, &env(both)));
+        assert!(use_color(
+            ColorArg::Always,
+            false,
+            &env(&[("NO_COLOR", "1")])
+        ));
+    }
+
+    #[test]
+    fn the_report_date_is_the_utc_day_of_source_date_epoch() {
+        assert_eq!(report_date(Some("0".into())), "1970-01-01");
+        assert_eq!(report_date(Some("1700000000".into())), "2023-11-14");
+        assert_eq!(report_date(Some("951782400".into())), "2000-02-29");
+        assert_eq!(report_date(None).len(), 10);
+    }
 }

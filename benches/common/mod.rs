@@ -117,6 +117,7 @@ pub fn context() -> Context {
         format: None,
         color: false,
         raw: false,
+        view: Default::default(),
     }
 }
 

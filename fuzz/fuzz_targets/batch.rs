@@ -29,6 +29,7 @@ fn ctx() -> &'static Context {
             format: Some(Format::Jsonl),
             color: false,
             raw: false,
+            view: Default::default(),
         }
     })
 }

@@ -18,6 +18,7 @@ use crate::read::input::{BatchColumns, BatchReader, Source};
 use crate::report::summary::{PatientSummary, SummaryWriter};
 use crate::report::{Encoded, Entry, Format, RecordEncoder, Summary, Writer};
 use crate::screen::Status;
+use crate::screen::context::{self, Sex};
 
 /// Records per chunk: the unit of work handed to a worker and written at once.
 const CHUNK: usize = 4096;
@@ -63,7 +64,19 @@ struct Item {
     input: Range<usize>,
     row: u64,
     error: Option<String>,
+    /// Patient context fields ([`CONTEXT_COLUMNS`], `--summary` only).
+    extra: Vec<Range<usize>>,
 }
+
+/// Optional patient-context columns read for `--summary`, by the header names each may have:
+/// age, sex, pregnant, dialysis, conditions (`;`- or `|`-separated).
+const CONTEXT_COLUMNS: [&[&str]; 5] = [
+    &["age", "age_years"],
+    &["sex", "gender"],
+    &["pregnant", "pregnancy"],
+    &["dialysis", "haemodialysis", "hemodialysis"],
+    &["conditions", "condition", "comorbidities"],
+];
 
 /// Up to [`CHUNK`] records of one source, and what a worker made of them. Chunks are recycled, so
 /// their buffers are allocated once.
@@ -158,19 +171,25 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     let format = ctx.format.unwrap_or(Format::Csv);
     // CSV and JSON records are encoded by the workers; a table and per-patient summaries are
     // built here, in order, from each item's screening.
-    let encode = !opts.summary && format != Format::Table;
+    let encode = !opts.summary && !format.is_report();
     let records = RecordEncoder::new(format, ctx.raw, &ctx.kb);
     let several = opts.sources.len() > 1;
     let mut sink = if opts.summary {
         Sink::Patients(
-            SummaryWriter::new(format, ctx.raw, out),
+            SummaryWriter::new(format, ctx.raw, out).with_page(&ctx.kb, &ctx.view),
             None,
             Summary::default(),
         )
     } else if several {
-        Sink::Findings(Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color).with_file_column())
+        Sink::Findings(
+            Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color)
+                .with_view(ctx.view.clone())
+                .with_file_column(),
+        )
     } else {
-        Sink::Findings(Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color))
+        Sink::Findings(
+            Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color).with_view(ctx.view.clone()),
+        )
     };
     let mut progress = Progress::new(opts);
     let mut reader = Reader::new(opts);
@@ -193,7 +212,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         )?;
     }
     progress.finish();
-    let summary = sink.finish()?;
+    let summary = sink.finish(ctx)?;
     let mut messages = reader.messages;
     if summary.errors > 0 {
         messages.push(format!(
@@ -347,7 +366,11 @@ impl<'o> Reader<'o> {
                 let Some(src) = self.opts.sources.get(self.source) else {
                     return Ok(false);
                 };
-                let mut rdr = BatchReader::open(src.clone(), &self.opts.columns)?;
+                let mut columns = self.opts.columns.clone();
+                if self.opts.summary {
+                    columns.extra = CONTEXT_COLUMNS.to_vec();
+                }
+                let mut rdr = BatchReader::open(src.clone(), &columns)?;
                 if self.opts.sources.len() > 1 {
                     rdr.name_the_file_in_errors();
                 }
@@ -370,6 +393,7 @@ impl<'o> Reader<'o> {
                     input: rec.med,
                     row: rec.row,
                     error: rec.error,
+                    extra: rec.extra,
                 });
             }
             self.rows_in_source += chunk.items.len() as u64;
@@ -427,7 +451,13 @@ impl<'c> Worker<'c> {
             files,
             file: (usize::MAX, Vec::new()),
             ctx,
-            format: ctx.format.unwrap_or(Format::Csv),
+            // Without records to encode (a table, an HTML page, per-patient summaries), the full
+            // findings are kept: the table shows them, the summaries take their notes from them.
+            format: if encode {
+                ctx.format.unwrap_or(Format::Csv)
+            } else {
+                Format::Table
+            },
             records,
             encode,
             // Alone, a worker's cache is the only one; beside others, it keeps the frequent
@@ -581,7 +611,7 @@ impl Sink<'_, '_> {
     /// Writes a processed chunk.
     fn write(&mut self, ctx: &Context, chunk: &Chunk, progress: &mut Progress) -> Result<()> {
         match self {
-            Sink::Findings(w) if w.format() != Format::Table => {
+            Sink::Findings(w) if !w.format().is_report() => {
                 w.write_encoded(&chunk.out, &chunk.counts)?;
             }
             _ => {
@@ -591,7 +621,12 @@ impl Sink<'_, '_> {
                         row: item.row,
                         input: chunk.input(item),
                     };
-                    self.write_entry(ctx, entry, enc)?;
+                    let extra: Vec<&str> = item
+                        .extra
+                        .iter()
+                        .map(|r| chunk.text.get(r.clone()).unwrap_or_default())
+                        .collect();
+                    self.write_entry(ctx, entry, enc, &extra)?;
                 }
             }
         }
@@ -599,13 +634,21 @@ impl Sink<'_, '_> {
         Ok(())
     }
 
-    fn write_entry(&mut self, ctx: &Context, entry: Entry<'_>, enc: &Encoded) -> Result<()> {
+    fn write_entry(
+        &mut self,
+        ctx: &Context,
+        entry: Entry<'_>,
+        enc: &Encoded,
+        extra: &[&str],
+    ) -> Result<()> {
         match self {
             Sink::Findings(w) => w.write(entry, enc)?,
             Sink::Patients(w, current, summary) => {
                 if current.as_ref().is_some_and(|p| p.patient != entry.patient)
                     && let Some(done) = current.take()
                 {
+                    let mut done = done;
+                    done.settle(&ctx.kb);
                     w.write(&done)?;
                 }
                 let p = current.get_or_insert_with(|| PatientSummary {
@@ -614,18 +657,20 @@ impl Sink<'_, '_> {
                     quinine: "no".into(),
                     ..PatientSummary::default()
                 });
-                add_to_patient(ctx, p, summary, enc);
+                add_to_patient(ctx, p, summary, entry.row, enc);
+                add_context(p, extra);
             }
         }
         Ok(())
     }
 
     /// Ends the output; returns the counts.
-    fn finish(self) -> Result<Summary> {
+    fn finish(self, ctx: &Context) -> Result<Summary> {
         Ok(match self {
             Sink::Findings(w) => w.finish()?,
             Sink::Patients(mut w, current, summary) => {
-                if let Some(p) = current {
+                if let Some(mut p) = current {
+                    p.settle(&ctx.kb);
                     w.write(&p)?;
                 }
                 w.finish()?;
@@ -635,8 +680,34 @@ impl Sink<'_, '_> {
     }
 }
 
+/// Adds what a record's context columns say to its patient: the first age and sex given, yes
+/// to pregnant or dialysis on any row, and every condition named.
+fn add_context(p: &mut PatientSummary, extra: &[&str]) {
+    let field = |i: usize| extra.get(i).copied().unwrap_or_default().trim();
+    let who = &mut p.patient_info;
+    if who.age.is_none() {
+        who.age = field(0).parse::<u32>().ok().filter(|&a| a <= 130);
+    }
+    if who.sex.is_none() {
+        who.sex = Sex::parse(field(1));
+    }
+    who.pregnant |= context::yes(field(2));
+    who.dialysis |= context::yes(field(3));
+    for c in context::split_conditions(field(4)) {
+        if !who.conditions.iter().any(|k| k.eq_ignore_ascii_case(&c)) {
+            who.conditions.push(c);
+        }
+    }
+}
+
 /// Adds one entry's findings to its patient's summary and to the overall counts.
-fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, enc: &Encoded) {
+fn add_to_patient(
+    ctx: &Context,
+    p: &mut PatientSummary,
+    summary: &mut Summary,
+    row: u64,
+    enc: &Encoded,
+) {
     summary.add_entry(enc);
     p.entries += 1;
     let mut highest: Option<Level> = Level::parse(&p.highest_level);
@@ -665,6 +736,20 @@ fn add_to_patient(ctx: &Context, p: &mut PatientSummary, summary: &mut Summary, 
         }
     }
     p.highest_level = highest.map(|l| l.as_str().to_owned()).unwrap_or_default();
+    for f in enc.table_findings() {
+        if f.status == Status::Flagged
+            && let Some(d) = f.drug.and_then(|d| ctx.kb.drugs.get(d))
+            && !p.cramp_drugs.contains(&d.ingredient)
+        {
+            p.cramp_drugs.push(d.ingredient.clone());
+        }
+        if f.status == Status::Clear
+            && crate::screen::cascade::is_quinidine(&f.ingredient)
+            && !p.quinidine_rows.contains(&row)
+        {
+            p.quinidine_rows.push(row);
+        }
+    }
 }
 
 /// Rows, rows per second and megabytes read (of the total when the size is known), on stderr,

@@ -8,6 +8,7 @@ use super::{Context, Outcome};
 use crate::read::input::{self, ListOptions, Source};
 use crate::report::{Entry, Format, Writer};
 use crate::screen::Status;
+use crate::screen::context::{self, Patient};
 
 /// Entries looked at to tell whether the medication column holds medications.
 pub const SAMPLE: usize = 1000;
@@ -25,6 +26,8 @@ pub struct Options {
     pub delimiter: Option<char>,
     /// The sheet of a workbook.
     pub sheet: Option<String>,
+    /// What is known about the patient (`--age`, `--condition`…).
+    pub patient: Patient,
 }
 
 /// Screens the list and writes one record per finding.
@@ -32,6 +35,12 @@ pub struct Options {
 /// # Errors
 /// When the input cannot be read or the output cannot be written.
 pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome> {
+    if let Some(unknown) = context::first_unknown(&ctx.kb, &opts.patient.conditions) {
+        bail!(
+            "unknown condition `{unknown}`: crampcheck has figures for {}",
+            context::known_conditions(&ctx.kb).join(", ")
+        );
+    }
     let file = match (&opts.file, opts.entries.as_slice()) {
         (Some(f), _) => Some(f.clone()),
         (None, [one]) if one == "-" => Some(Source::Stdin),
@@ -68,7 +77,9 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         },
     };
     let format = ctx.format.unwrap_or(Format::Table);
-    let mut w = Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color);
+    let mut view = ctx.view.clone();
+    view.context = context::context(&ctx.kb, &opts.patient);
+    let mut w = Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color).with_view(view);
     let (mut sampled, mut unrecognized) = (0usize, 0usize);
     for e in &list.entries {
         let enc = match &e.error {

@@ -144,7 +144,7 @@ fn emit<T: Serialize>(
     cells: impl Fn(&T) -> Vec<String>,
 ) -> Result<()> {
     match format {
-        Format::Table => {
+        Format::Table | Format::Html => {
             let mut b = Builder::default();
             b.push_record(header.iter().copied());
             for r in rows {

@@ -189,7 +189,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     let format = ctx.format.unwrap_or(Format::Table);
     let trails: Vec<Trail> = opts.names.iter().map(|n| trail(ctx, n)).collect();
     match format {
-        Format::Table => {
+        Format::Table | Format::Html => {
             for (i, t) in trails.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;

@@ -2,8 +2,10 @@
 
 pub mod batch;
 pub mod check;
+pub mod completions;
 pub mod list;
 pub mod lookup;
+pub mod man;
 
 use crate::kb::{Kb, Level};
 use crate::names::lexicon::Lexicon;
@@ -23,6 +25,8 @@ pub struct Context {
     pub color: bool,
     /// Keep CSV cells that look like formulas as they are (`--raw`).
     pub raw: bool,
+    /// How the table and HTML report are laid out.
+    pub view: report::View,
 }
 
 impl Context {
@@ -62,6 +66,13 @@ impl Outcome {
         self.summary
             .and_then(|s| s.highest)
             .is_some_and(|h| h >= level)
+    }
+
+    /// Whether some entry needs a look: anything flagged or quinine, for review or unrecognized.
+    #[must_use]
+    pub fn needs_review(&self) -> bool {
+        self.summary
+            .is_some_and(|s| s.highest.is_some() || s.review > 0 || s.unrecognized > 0)
     }
 
     /// Whether some input record could not be read.

@@ -316,6 +316,10 @@ pub struct BatchColumns {
     pub delimiter: Option<char>,
     /// The sheet of a workbook, if given.
     pub sheet: Option<String>,
+    /// Optional further columns to read with each record, each as the header names it may go
+    /// by (patient context: age, sex…); a missing one reads as empty. Asking for any turns the
+    /// fast path off, so plain runs ask for none.
+    pub extra: Vec<&'static [&'static str]>,
 }
 
 /// A streaming batch reader over one source.
@@ -329,7 +333,10 @@ pub struct BatchReader {
     more_meds: Vec<usize>,
     /// Entries of a record with several medication columns still to hand out: patient,
     /// entry, row and error.
-    pending: std::collections::VecDeque<(String, String, u64, Option<String>)>,
+    /// Entries of the current record not yet given out (several medication columns), with the
+    /// record's extra fields.
+    #[allow(clippy::type_complexity)]
+    pending: std::collections::VecDeque<(String, String, u64, Option<String>, Vec<String>)>,
     width: usize,
     row: u64,
     /// How an error names where it is: `line`, `row` (a sheet's), or with the file's name.
@@ -338,6 +345,8 @@ pub struct BatchReader {
     description: String,
     /// The medication columns as named in messages.
     columns: String,
+    /// The columns of [`BatchColumns::extra`], where present.
+    extra: Vec<Option<usize>>,
 }
 
 /// A batch record read into a caller's text buffer: where its patient id and entry lie in it.
@@ -351,6 +360,8 @@ pub struct Placed {
     pub med: std::ops::Range<usize>,
     /// Why the record cannot be screened.
     pub error: Option<String>,
+    /// The [`BatchColumns::extra`] fields' bytes in the buffer, in that order (empty without).
+    pub extra: Vec<std::ops::Range<usize>>,
 }
 
 /// One batch record, borrowed from the reader's reused buffer.
@@ -434,6 +445,14 @@ impl BatchReader {
             rdr.read(&mut record)
                 .with_context(|| format!("cannot read {name}"))?;
         }
+        let extra = cols
+            .extra
+            .iter()
+            .map(|names| {
+                columns::find_column(headers, None, names)
+                    .filter(|&c| c != patient && !meds.contains(&c))
+            })
+            .collect();
         Ok(BatchReader {
             src,
             rdr,
@@ -447,6 +466,7 @@ impl BatchReader {
             at: unit.to_owned(),
             columns: columns::names(headers, &meds),
             description,
+            extra,
         })
     }
 
@@ -493,6 +513,9 @@ impl BatchReader {
         }
         let (a, b, width) = (self.patient, self.med, self.width);
         let delimiter = self.rdr.delimiter();
+        if !self.extra.is_empty() {
+            return self.next_with_extra(text);
+        }
         let simple = self
             .rdr
             .with_simple_line(|line, _| {
@@ -515,6 +538,7 @@ impl BatchReader {
                 patient,
                 med,
                 error: None,
+                extra: Vec::new(),
             }));
         }
         let Some(rec) = self.next_record()? else {
@@ -529,6 +553,38 @@ impl BatchReader {
             patient: p..m,
             med: m..text.len(),
             error: rec.error,
+            extra: Vec::new(),
+        }))
+    }
+
+    /// [`BatchReader::next_into`] through the general reader, with the extra fields appended
+    /// after the entry.
+    fn next_with_extra(&mut self, text: &mut String) -> Result<Option<Placed>> {
+        let Some(rec) = self.next_record()? else {
+            return Ok(None);
+        };
+        let p = text.len();
+        text.push_str(&rec.patient);
+        let m = text.len();
+        text.push_str(&rec.med);
+        let med = m..text.len();
+        let (row, error) = (rec.row, rec.error);
+        let mut extra = Vec::with_capacity(self.extra.len());
+        for col in &self.extra {
+            let start = text.len();
+            if error.is_none()
+                && let Some(field) = col.and_then(|c| self.record.get(c))
+            {
+                text.push_str(decode(field).0.trim());
+            }
+            extra.push(start..text.len());
+        }
+        Ok(Some(Placed {
+            row,
+            patient: p..m,
+            med,
+            error,
+            extra,
         }))
     }
 
@@ -547,9 +603,26 @@ impl BatchReader {
             let rec = &self.record;
             let at = format!("{} {}", self.at, rec.line);
             let (row, none) = (self.row, String::new());
+            let extras: Vec<String> = if rec.error.is_some() {
+                vec![String::new(); self.extra.len()]
+            } else {
+                self.extra
+                    .iter()
+                    .map(|c| {
+                        c.and_then(|c| rec.get(c))
+                            .map(|f| decode(f).0.trim().to_owned())
+                            .unwrap_or_default()
+                    })
+                    .collect()
+            };
             if let Some(e) = &rec.error {
-                self.pending
-                    .push_back((none.clone(), none, row, Some(format!("{at}: {e}"))));
+                self.pending.push_back((
+                    none.clone(),
+                    none,
+                    row,
+                    Some(format!("{at}: {e}")),
+                    extras,
+                ));
             } else {
                 let cell = |i: usize| decode(rec.get(i).unwrap_or_default()).0.trim().to_owned();
                 let patient = cell(self.patient);
@@ -565,6 +638,7 @@ impl BatchReader {
                             echo(&med).into_owned(),
                             row,
                             error,
+                            extras.clone(),
                         ));
                     }
                 }
@@ -574,23 +648,38 @@ impl BatchReader {
                     } else {
                         format!("expected {} fields, found {}", self.width, rec.len())
                     };
-                    self.pending
-                        .push_back((patient, none, row, Some(format!("{at}: {why}"))));
+                    self.pending.push_back((
+                        patient,
+                        none,
+                        row,
+                        Some(format!("{at}: {why}")),
+                        extras,
+                    ));
                 }
             }
         }
-        let Some((patient, med, row, error)) = self.pending.pop_front() else {
+        let Some((patient, med, row, error, extras)) = self.pending.pop_front() else {
             return Ok(None);
         };
         let p = text.len();
         text.push_str(&patient);
         let m = text.len();
         text.push_str(&med);
+        let med = m..text.len();
+        let extra = extras
+            .iter()
+            .map(|x| {
+                let start = text.len();
+                text.push_str(x);
+                start..text.len()
+            })
+            .collect();
         Ok(Some(Placed {
             row,
             patient: p..m,
-            med: m..text.len(),
+            med,
             error,
+            extra,
         }))
     }
 

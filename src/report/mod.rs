@@ -3,9 +3,11 @@
 //! screened entry is encoded once however many rows repeat it.
 
 mod csv;
+mod html;
 mod json;
 pub mod summary;
 mod table;
+pub mod view;
 
 use std::io::{self, Write};
 
@@ -14,7 +16,11 @@ use crate::screen::{Finding, Status};
 
 pub use csv::{cell as csv_cell, is_formula};
 pub use json::write as write_json;
-pub use table::wrap;
+pub use table::{escape_cell, fill, truncate, wrap};
+pub use view::View;
+
+/// Said in `--help` and at the end of every people-facing report.
+pub const DISCLAIMER: &str = "Decision support for professionals, not medical advice.";
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +33,17 @@ pub enum Format {
     Jsonl,
     /// One JSON array of the same objects.
     Json,
+    /// One self-contained, printable HTML page.
+    Html,
+}
+
+impl Format {
+    /// Whether the format is laid out for people at the end (table, HTML), keeping every entry
+    /// in memory until then.
+    #[must_use]
+    pub fn is_report(self) -> bool {
+        matches!(self, Format::Table | Format::Html)
+    }
 }
 
 /// The record columns, in order (CSV header and JSON keys).
@@ -185,6 +202,9 @@ pub struct Summary {
     pub errors: u64,
     /// The highest level among flagged and warning findings.
     pub highest: Option<Level>,
+    /// Entries by their most pressing finding's status, in [`Status`] order (warning, flagged,
+    /// review, clear, unrecognized, error): these add up to `entries`.
+    pub by_entry: [u64; 6],
 }
 
 impl Summary {
@@ -204,6 +224,10 @@ impl Summary {
         self.clear += n(Status::Clear as usize);
         self.unrecognized += n(Status::Unrecognized as usize);
         self.errors += n(Status::Error as usize);
+        let top = (0..6)
+            .find(|&i| n(i) > 0)
+            .unwrap_or(Status::Unrecognized as usize);
+        self.by_entry[top] += 1;
         let highest = enc.bytes.get(H_HIGHEST).copied().unwrap_or(0);
         let level = Level::ALL
             .get(usize::from(highest).wrapping_sub(1))
@@ -221,35 +245,61 @@ impl Summary {
         self.unrecognized += other.unrecognized;
         self.errors += other.errors;
         self.highest = self.highest.max(other.highest);
+        for (a, b) in self.by_entry.iter_mut().zip(other.by_entry) {
+            *a += b;
+        }
     }
 
-    /// One line: `5 entries · 3 flagged · 1 quinine warning · …`.
+    /// Entries whose most pressing finding has this status.
     #[must_use]
-    pub fn line(&self) -> String {
+    pub fn entries_with(&self, status: Status) -> u64 {
+        self.by_entry[status as usize]
+    }
+
+    /// Entries by their most pressing finding, adding up to the total: `5 entries: 1 quinine
+    /// warning, 3 flagged, 0 for review, 1 clear, 0 unrecognized`.
+    #[must_use]
+    pub fn entry_line(&self) -> String {
+        let e = |s: Status| self.entries_with(s);
         let mut parts = vec![
             format!(
-                "{} {}",
-                self.entries,
-                plural(self.entries, "entry", "entries")
-            ),
-            format!("{} flagged", self.flagged),
-            format!(
                 "{} quinine {}",
-                self.warnings,
-                plural(self.warnings, "warning", "warnings")
+                e(Status::Warning),
+                plural(e(Status::Warning), "warning", "warnings")
             ),
-            format!("{} for review", self.review),
-            format!("{} clear", self.clear),
-            format!("{} unrecognized", self.unrecognized),
+            format!("{} flagged", e(Status::Flagged)),
+            format!("{} for review", e(Status::Review)),
+            format!("{} clear", e(Status::Clear)),
+            format!("{} unrecognized", e(Status::Unrecognized)),
         ];
-        if self.errors > 0 {
-            parts.push(format!(
-                "{} {}",
-                self.errors,
-                plural(self.errors, "error", "errors")
-            ));
+        if e(Status::Error) > 0 {
+            parts.push(format!("{} not read", e(Status::Error)));
         }
-        parts.join(" · ")
+        format!(
+            "{} {}: {}",
+            self.entries,
+            plural(self.entries, "entry", "entries"),
+            parts.join(", ")
+        )
+    }
+
+    /// Findings, one per drug of an entry (a combination flags each of its drugs): `Findings:
+    /// 4 flagged, 1 quinine warning, 0 for review`.
+    #[must_use]
+    pub fn finding_line(&self) -> String {
+        format!(
+            "Findings: {} flagged, {} quinine {}, {} for review",
+            self.flagged,
+            self.warnings,
+            plural(self.warnings, "warning", "warnings"),
+            self.review
+        )
+    }
+
+    /// [`Summary::entry_line`] and [`Summary::finding_line`] in one line.
+    #[must_use]
+    pub fn line(&self) -> String {
+        format!("{}. {}.", self.entry_line(), self.finding_line())
     }
 }
 
@@ -273,7 +323,7 @@ pub fn encode(format: Format, raw: bool, kb: &Kb, input: &str, findings: Vec<Fin
         match format {
             Format::Csv => bytes.extend_from_slice(&csv::head(kb, f, raw)),
             Format::Jsonl | Format::Json => bytes.extend_from_slice(&json::head(kb, f)),
-            Format::Table => {}
+            Format::Table | Format::Html => {}
         }
         let tail = f
             .drug
@@ -310,7 +360,7 @@ pub fn encode(format: Format, raw: bool, kb: &Kb, input: &str, findings: Vec<Fin
     }
     Encoded {
         bytes: bytes.into(),
-        table: (format == Format::Table).then(|| findings.into()),
+        table: format.is_report().then(|| findings.into()),
     }
 }
 
@@ -335,7 +385,7 @@ fn field(format: Format, raw: bool, out: &mut Vec<u8>, s: &str) {
     match format {
         Format::Csv => csv::field(out, s, raw),
         Format::Jsonl | Format::Json => json::value(out, s),
-        Format::Table => {}
+        Format::Table | Format::Html => {}
     }
 }
 
@@ -394,7 +444,7 @@ impl RecordEncoder {
                 out.extend_from_slice(b",\"file\":");
                 json::value(&mut out, name);
             }
-            Format::Table => {}
+            Format::Table | Format::Html => {}
         }
         out
     }
@@ -437,7 +487,7 @@ impl RecordEncoder {
                 match self.format {
                     Format::Csv => csv::prefix(out, patient, row, input),
                     Format::Jsonl | Format::Json => json::prefix(out, patient, row, input),
-                    Format::Table => return,
+                    Format::Table | Format::Html => return,
                 }
                 prefix = Some(start..out.len());
             }
@@ -470,6 +520,7 @@ pub struct Writer<'k, W: Write> {
     started: bool,
     summary: Summary,
     color: bool,
+    view: View,
     /// Records of the entry being written, and the last patient's id with its encoding.
     buf: Vec<u8>,
     patient: (String, Vec<u8>),
@@ -513,6 +564,7 @@ impl<'k, W: Write> Writer<'k, W> {
             started: false,
             summary: Summary::default(),
             color,
+            view: View::default(),
             buf: Vec::with_capacity(1024),
             patient: (String::new(), {
                 let mut empty = Vec::new();
@@ -521,6 +573,13 @@ impl<'k, W: Write> Writer<'k, W> {
             }),
             file: None,
         }
+    }
+
+    /// Lays the table and HTML report out with these options.
+    #[must_use]
+    pub fn with_view(mut self, view: View) -> Writer<'k, W> {
+        self.view = view;
+        self
     }
 
     /// The format.
@@ -544,8 +603,20 @@ impl<'k, W: Write> Writer<'k, W> {
     /// On a write error (a broken pipe included).
     pub fn write(&mut self, entry: Entry<'_>, enc: &Encoded) -> io::Result<()> {
         self.summary.add_entry(enc);
-        if self.format == Format::Table {
-            self.table.push(self.kb, entry, enc.table_findings());
+        if self.format.is_report() {
+            if self.summary.entries > view::MAX_ENTRIES {
+                return Err(io::Error::other(format!(
+                    "a {} report holds at most {} entries; for more, use --format csv or jsonl \
+                     (they stream), or batch --summary",
+                    if self.format == Format::Html {
+                        "HTML"
+                    } else {
+                        "table"
+                    },
+                    view::MAX_ENTRIES
+                )));
+            }
+            self.table.push(entry, enc.table_findings());
             return Ok(());
         }
         self.header()?;
@@ -595,9 +666,17 @@ impl<'k, W: Write> Writer<'k, W> {
     /// On a write error.
     pub fn finish(mut self) -> io::Result<Summary> {
         match self.format {
-            Format::Table => self
-                .table
-                .render(&mut self.out, &self.summary, self.color)?,
+            Format::Table => std::mem::take(&mut self.table).render(
+                &mut self.out,
+                self.kb,
+                &self.summary,
+                &self.view,
+                self.color,
+            )?,
+            Format::Html => {
+                let items = std::mem::take(&mut self.table).into_items(self.kb);
+                html::render(&mut self.out, self.kb, &items, &self.summary, &self.view)?;
+            }
             Format::Csv if !self.started => {
                 let line = self.header_line();
                 writeln!(self.out, "{line}")?;
@@ -617,7 +696,7 @@ fn encode_tail(format: Format, raw: bool, kb: &Kb, drug: Option<DrugId>) -> Vec<
     match format {
         Format::Csv => csv::tail(&evidence, &advice, &sources, &citations, raw),
         Format::Jsonl | Format::Json => json::tail(&evidence, &advice, &sources, &citations),
-        Format::Table => Vec::new(),
+        Format::Table | Format::Html => Vec::new(),
     }
 }
 
@@ -688,6 +767,8 @@ mod tests {
                 entries: 1,
                 ..Summary::default()
             };
+            let top = enc.outcomes().map(|(s, _)| s).min().unwrap();
+            by_finding.by_entry[top as usize] = 1;
             for (status, drug) in enc.outcomes() {
                 match status {
                     Status::Warning => by_finding.warnings += 1,

@@ -6,8 +6,11 @@ use serde::Serialize;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
-use super::{Format, csv, json};
+use super::{Format, View, csv, json};
 use crate::escape;
+use crate::kb::Kb;
+use crate::screen::cascade::{self, Note};
+use crate::screen::context::{self, ContextLine, Patient};
 
 /// One patient's summary.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -32,15 +35,68 @@ pub struct PatientSummary {
     pub quinine: String,
     /// The flagged ingredients, `; `-separated, in first-seen order.
     pub flagged_drugs: String,
+    /// Notes on the whole list (prescribing cascade, quinidine), ` | `-separated.
+    pub notes: String,
+    /// Patient context lines with their figures and sources, ` | `-separated.
+    pub context: String,
+    /// Flagged cramp drugs (not quinine), for the cascade note.
+    #[serde(skip)]
+    pub cramp_drugs: Vec<String>,
+    /// Rows naming quinidine, for its note.
+    #[serde(skip)]
+    pub quinidine_rows: Vec<u64>,
+    /// Context lines, for the HTML page.
+    #[serde(skip)]
+    pub context_lines: Vec<ContextLine>,
+    /// What the input's context columns say about the patient.
+    #[serde(skip)]
+    pub patient_info: Patient,
+}
+
+impl PatientSummary {
+    /// The notes on this patient's list.
+    #[must_use]
+    pub fn note_list(&self) -> Vec<Note> {
+        let mut out = Vec::new();
+        if self.quinine == "yes" && !self.cramp_drugs.is_empty() {
+            let names: Vec<&str> = self.cramp_drugs.iter().map(String::as_str).collect();
+            out.push(cascade::cascade(&names));
+        }
+        if !self.quinidine_rows.is_empty() {
+            let rows: Vec<String> = self.quinidine_rows.iter().map(u64::to_string).collect();
+            out.push(cascade::quinidine_note(&rows.join(", ")));
+        }
+        out
+    }
+
+    /// Fills the `notes` and `context` fields from what was gathered.
+    pub fn settle(&mut self, kb: &Kb) {
+        if !self.patient_info.is_empty() {
+            self.context_lines = context::context(kb, &self.patient_info);
+        }
+        let notes: Vec<String> = self
+            .note_list()
+            .iter()
+            .map(|n| format!("{}: {} [{}]", n.title, n.text, n.sources.join("; ")))
+            .collect();
+        self.notes = notes.join(" | ");
+        let context: Vec<String> = self
+            .context_lines
+            .iter()
+            .map(ContextLine::sentence)
+            .collect();
+        self.context = context.join(" | ");
+    }
 }
 
 /// Writes summaries in one format.
 pub struct SummaryWriter<W: Write> {
     format: Format,
-    raw: bool,
     out: W,
+    raw: bool,
     started: bool,
     table: Vec<PatientSummary>,
+    page: Option<Box<(Kb, View)>>,
 }
 
 impl<W: Write> SummaryWriter<W> {
@@ -52,7 +108,15 @@ impl<W: Write> SummaryWriter<W> {
             out,
             started: false,
             table: Vec::new(),
+            page: None,
         }
+    }
+
+    /// The knowledge base and view for the HTML page.
+    #[must_use]
+    pub fn with_page(mut self, kb: &Kb, view: &View) -> SummaryWriter<W> {
+        self.page = Some(Box::new((kb.clone(), view.clone())));
+        self
     }
 
     /// Writes one patient's summary.
@@ -61,7 +125,7 @@ impl<W: Write> SummaryWriter<W> {
     /// On a write error.
     pub fn write(&mut self, s: &PatientSummary) -> io::Result<()> {
         match self.format {
-            Format::Table => self.table.push(s.clone()),
+            Format::Table | Format::Html => self.table.push(s.clone()),
             Format::Csv => {
                 let mut line = Vec::with_capacity(128);
                 if !self.started {
@@ -104,6 +168,8 @@ impl<W: Write> SummaryWriter<W> {
                     "highest",
                     "quinine",
                     "flagged drugs",
+                    "notes",
+                    "context",
                 ]);
                 for s in &self.table {
                     b.push_record([
@@ -117,6 +183,16 @@ impl<W: Write> SummaryWriter<W> {
                         s.highest_level.clone(),
                         s.quinine.clone(),
                         s.flagged_drugs.clone(),
+                        s.note_list()
+                            .iter()
+                            .map(|n| n.title)
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        s.context_lines
+                            .iter()
+                            .map(|c| escape::terminal(&c.factor).into_owned())
+                            .collect::<Vec<_>>()
+                            .join(", "),
                     ]);
                 }
                 let mut t = b.build();
@@ -129,6 +205,13 @@ impl<W: Write> SummaryWriter<W> {
             Format::Json => self
                 .out
                 .write_all(if self.started { b"\n]\n" } else { b"[]\n" })?,
+            Format::Html => {
+                if let Some(page) = &self.page {
+                    let (kb, view) = &**page;
+                    let page = super::html::summaries(kb, view, &self.table);
+                    self.out.write_all(page.as_bytes())?;
+                }
+            }
             Format::Csv | Format::Jsonl => {}
         }
         self.out.flush()
@@ -136,7 +219,7 @@ impl<W: Write> SummaryWriter<W> {
 }
 
 /// The CSV header of summaries.
-const HEADER: &str = "patient,entries,flagged,warnings,review,unrecognized,errors,highest_level,quinine,flagged_drugs";
+const HEADER: &str = "patient,entries,flagged,warnings,review,unrecognized,errors,highest_level,quinine,flagged_drugs,notes,context";
 
 /// One summary as a CSV record: every text cell through [`csv::field`] (the patient id comes from
 /// the input, the drug names from the knowledge base).
@@ -153,7 +236,13 @@ fn csv_line(out: &mut Vec<u8>, s: &PatientSummary, raw: bool) {
         out.push(b',');
         super::push_u64(out, n);
     }
-    for t in [&s.highest_level, &s.quinine, &s.flagged_drugs] {
+    for t in [
+        &s.highest_level,
+        &s.quinine,
+        &s.flagged_drugs,
+        &s.notes,
+        &s.context,
+    ] {
         out.push(b',');
         csv::field(out, t, raw);
     }

@@ -1,6 +1,9 @@
 //! Resolved mentions → findings: flagged, warning, review, clear or unrecognized, one per drug,
 //! ordered so that the quinine warning and the highest levels come first.
 
+pub mod cascade;
+pub mod context;
+
 use crate::kb::{DrugId, Kb, Kind};
 use crate::names::lexicon::{Lexicon, Meaning, NameId};
 use crate::names::matcher::{Candidate, How, Resolution};

@@ -94,7 +94,8 @@ fn check_table_shows_the_quinine_warning_the_summary_and_the_disclaimer() {
             "QUININE WARNING row 3: quinine sulfate",
         ))
         .stdout(predicate::str::contains(
-            "5 entries · 4 flagged · 1 quinine warning · 0 for review · 1 clear · 0 unrecognized\n",
+            "5 entries: 1 quinine warning, 3 flagged, 0 for review, 1 clear, 0 unrecognized\n\
+             Findings: 4 flagged, 1 quinine warning, 0 for review\n",
         ))
         .stdout(predicate::str::ends_with(
             "Decision support for professionals, not medical advice.\n",
@@ -112,5 +113,5 @@ fn check_table_lists_findings_by_level_after_the_warning() {
     assert!(at("QUININE WARNING") < at("triamterene"));
     assert!(at("triamterene") < at("hydrochlorothiazide"));
     assert!(at("hydrochlorothiazide") < at("atorvastatin"));
-    assert!(at("atorvastatin") < at("│ metformin"));
+    assert!(at("atorvastatin") < at("row 5: metformin"));
 }

@@ -117,7 +117,9 @@ fn batch_summary_has_one_record_per_patient_with_the_expected_columns() {
             "errors",
             "highest_level",
             "quinine",
-            "flagged_drugs"
+            "flagged_drugs",
+            "notes",
+            "context"
         ]
     );
     let summaries: Vec<PatientSummary> = parse_csv(&out);
@@ -404,5 +406,11 @@ fn batch_table_names_the_patient_of_a_quinine_warning() {
         .stdout(predicate::str::contains(
             "QUININE WARNING patient P007, row",
         ))
+        .stdout(predicate::str::contains("FLAGGED LOW patient P001, row 2:"));
+    // Every column, the patient's first, under --wide.
+    crampcheck()
+        .args(["batch", SAMPLE, "-f", "table", "--color", "never", "--wide"])
+        .assert()
+        .success()
         .stdout(predicate::str::contains("│ patient │"));
 }

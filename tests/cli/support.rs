@@ -135,6 +135,8 @@ pub struct PatientSummary {
     pub highest_level: String,
     pub quinine: String,
     pub flagged_drugs: String,
+    pub notes: String,
+    pub context: String,
 }
 
 /// The header of a CSV output.

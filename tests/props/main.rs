@@ -38,6 +38,7 @@ pub fn ctx() -> &'static Context {
             format: Some(Format::Jsonl),
             color: false,
             raw: false,
+            view: Default::default(),
         }
     })
 }
