@@ -6,6 +6,7 @@
 //! needs (blob, fuzzy, vocab_index) side by side to compile the vocabulary.
 
 pub mod blob;
+pub mod error_model;
 pub mod fuzzy;
 pub mod lexicon;
 pub mod matcher;
