@@ -114,6 +114,29 @@ fn bench_fuzzy(c: &mut Criterion) {
             }
         });
     });
+    // The error model's cost of each key against its search's first eight hits (compact keys):
+    // what rescoring the candidates of a misspelled word adds to its search.
+    let model = crampcheck::names::error_model::ErrorModel::builtin();
+    let pairs: Vec<(&str, String)> = keys
+        .iter()
+        .flat_map(|k| {
+            let hits = ctx.lex.fuzzy_search_uncached(k);
+            let names: Vec<String> = hits
+                .iter()
+                .take(8)
+                .map(|h| ctx.lex.key(h.name).replace(' ', ""))
+                .collect();
+            names.into_iter().map(move |n| (k.as_str(), n))
+        })
+        .collect();
+    g.throughput(Throughput::Elements(pairs.len() as u64));
+    g.bench_function("error_model_cost", |b| {
+        b.iter(|| {
+            for (k, n) in &pairs {
+                black_box(model.cost(black_box(k), n));
+            }
+        });
+    });
     g.finish();
 }
 

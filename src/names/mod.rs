@@ -7,6 +7,7 @@
 
 pub mod ambiguous;
 pub mod blob;
+pub mod error_model;
 pub mod fuzzy;
 pub mod lexicon;
 pub mod matcher;
