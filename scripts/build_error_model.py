@@ -401,6 +401,8 @@ MARGIN_STEP = 0.05
 MARGIN_ACCURACY = 0.95
 ACCEPT_COVERAGE = 0.98
 ACCEPT_SLACK = 0.01      # added to the quantile, so that float rounding never splits an atom
+CLEAR_NULL_SHARE = 0.50  # a clear (another drug) is claimed only below the cost at which at most
+                         # this share of real words missing from the dictionary find a neighbour
 
 
 def quantile(sorted_values, q):
@@ -492,19 +494,31 @@ def calibrate(held, dictionary, cost):
         log(f"max_edits {k}: {len(v)} misspellings, 98% quantile {q:.4f}, coverage {cal[f'accept_{k}_coverage']:.4f}")
     # The other side: a real word that is not in the dictionary, looked up among the others.
     false_accept = defaultdict(lambda: [0, 0])
+    null_best = defaultdict(list)
     for w in dictionary.words:
         k = max_edits(len(w))
         if k == 0:
             continue
         near = dictionary.near(w)
         false_accept[k][1] += 1
-        if near and min(align(w, x, table)[0] for x in near) <= cal[f"accept_{k}"]:
+        best = min(align(w, x, table)[0] for x in near) if near else math.inf
+        null_best[k].append(best)
+        if best <= cal[f"accept_{k}"]:
             false_accept[k][0] += 1
     for k in (1, 2, 3):
         hit, n = false_accept[k]
         cal[f"accept_{k}_null"] = hit / n
         cal[f"accept_{k}_null_words"] = n
         log(f"max_edits {k}: {hit} of {n} other real words accepted as a neighbour's misspelling")
+        # The clear threshold: just below the CLEAR_NULL_SHARE quantile of the real words'
+        # nearest-neighbour costs, and never above the accept threshold.
+        v = sorted(null_best[k])
+        thr = round(min(quantile(v, CLEAR_NULL_SHARE) - ACCEPT_SLACK, cal[f"accept_{k}"]), 4)
+        cal[f"clear_{k}"] = thr
+        cal[f"clear_{k}_null"] = sum(1 for c in v if c <= thr) / len(v)
+        mis = sorted(by_bucket[k])
+        cal[f"clear_{k}_coverage"] = sum(1 for c in mis if c <= thr) / len(mis)
+        log(f"max_edits {k}: clear threshold {thr}, null {cal[f'clear_{k}_null']:.3f}, coverage {cal[f'clear_{k}_coverage']:.3f}")
     return cal
 
 
@@ -541,6 +555,13 @@ def render(n_pairs, train, held, n_words, rounds, cost, events, opp, cal):
         lines.append(
             f"#     k={k}: {cal[f'accept_{k}_cases']} misspellings, {cal[f'accept_{k}_coverage']:.1%} accepted; "
             f"{cal[f'accept_{k}_null']:.1%} of {cal[f'accept_{k}_null_words']} other words accepted")
+    lines.append(f"#   clear_cost_k: for a match to a drug that is not a target, just below the {CLEAR_NULL_SHARE:.0%} quantile")
+    lines.append("#     of other real words' cost to their nearest neighbour (a name missing from the vocabulary")
+    lines.append("#     seldom looks that close to a known one), never above accept_cost_k:")
+    for k in (1, 2, 3):
+        lines.append(
+            f"#     k={k}: {cal[f'clear_{k}_null']:.1%} of other words accepted; "
+            f"{cal[f'clear_{k}_coverage']:.1%} of misspellings accepted")
     lines.append("parameter\tvalue\tevents\topportunities\tmeaning")
     for cls, meaning in CLASSES:
         lines.append(f"{cls}\t{cost[cls]:.4f}\t{events[cls]}\t{int(opp[cls])}\t{meaning}")
@@ -548,6 +569,9 @@ def render(n_pairs, train, held, n_words, rounds, cost, events, opp, cal):
     for k, span in ((1, "5-8"), (2, "9-13"), (3, "14+")):
         lines.append(f"accept_cost_{k}\t{cal[f'accept_{k}']:.4f}\t-\t-\t"
                      f"highest cost accepted as a confident match for a typed word of {span} letters")
+    for k, span in ((1, "5-8"), (2, "9-13"), (3, "14+")):
+        lines.append(f"clear_cost_{k}\t{cal[f'clear_{k}']:.4f}\t-\t-\t"
+                     f"highest cost accepted for a match to a non-target drug, typed word of {span} letters")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

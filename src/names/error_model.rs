@@ -84,7 +84,16 @@ const CLASS_NAMES: [&str; CLASSES] = [
 
 /// The decision numbers' names in the table.
 const REVIEW_MARGIN: &str = "review_margin";
-const ACCEPT_COST: [&str; 3] = ["accept_cost_1", "accept_cost_2", "accept_cost_3"];
+/// The accept thresholds by edit limit (1, 2, 3), then the stricter thresholds for a match to a
+/// drug that is not a target (`clear_cost_k`).
+const ACCEPT_COST: [&str; 6] = [
+    "accept_cost_1",
+    "accept_cost_2",
+    "accept_cost_3",
+    "clear_cost_1",
+    "clear_cost_2",
+    "clear_cost_3",
+];
 
 const VOWELS: &[u8] = b"aeiouy";
 /// Letters after which an h is silent or only aspirated.
@@ -129,8 +138,9 @@ pub struct ErrorModel {
     /// Cost of typing the second letter where the first is meant, `a`–`z` (others: `sub_other`).
     sub: [[f32; 26]; 26],
     review_margin: f32,
-    /// Highest accepted cost for a typed word allowed 1, 2, 3 edits.
-    accept: [f32; 3],
+    /// Highest accepted cost for a typed word allowed 1, 2, 3 edits; then the same for a match
+    /// to a drug that is not a target.
+    accept: [f32; 6],
 }
 
 impl ErrorModel {
@@ -148,10 +158,10 @@ impl ErrorModel {
     pub fn plain() -> ErrorModel {
         let mut costs = [1.0; CLASSES];
         costs[Class::FirstLetter as usize] = 0.0;
-        ErrorModel::with(costs, 0.5 + f32::EPSILON, [1.5, 2.5, 3.5])
+        ErrorModel::with(costs, 0.5 + f32::EPSILON, [1.5, 2.5, 3.5, 1.5, 2.5, 3.5])
     }
 
-    fn with(costs: [f32; CLASSES], review_margin: f32, accept: [f32; 3]) -> ErrorModel {
+    fn with(costs: [f32; CLASSES], review_margin: f32, accept: [f32; 6]) -> ErrorModel {
         let mut sub = [[0.0; 26]; 26];
         for (x, row) in (b'a'..=b'z').zip(sub.iter_mut()) {
             for (y, cell) in (b'a'..=b'z').zip(row.iter_mut()) {
@@ -174,7 +184,7 @@ impl ErrorModel {
     pub fn parse(text: &str) -> Result<ErrorModel> {
         let mut costs = [f32::NAN; CLASSES];
         let mut margin = f32::NAN;
-        let mut accept = [f32::NAN; 3];
+        let mut accept = [f32::NAN; 6];
         let mut header = false;
         for (n, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
@@ -255,6 +265,18 @@ impl ErrorModel {
     #[must_use]
     pub fn accepts(&self, typed: &str, cost: f32) -> bool {
         cost <= self.accept_cost(typed)
+    }
+
+    /// Whether a match of `typed` at `cost` to a drug that is not a target is strong enough to
+    /// report that drug (`clear`): a stricter threshold, below which a real name missing from the
+    /// vocabulary (an unknown brand) seldom finds a neighbour, because a wrong `clear` hides a
+    /// brand the vocabulary lacks (`lipex`, a simvastatin brand, is not `lidex`).
+    #[must_use]
+    pub fn accepts_other_drug(&self, typed: &str, cost: f32) -> bool {
+        match super::fuzzy::max_edits(typed.len()) {
+            0 => cost <= 0.0,
+            k => cost <= self.accept[k.min(3) + 2].min(self.accept[k.min(3) - 1]),
+        }
     }
 
     /// The cost of `typed` as a misspelling of `name` (both normalized compact keys, compared
@@ -418,9 +440,20 @@ mod tests {
     }
 
     #[test]
+    fn a_weak_likeness_to_another_drug_is_not_enough_for_a_clear() {
+        let m = model();
+        // One unrelated letter changed: a slip, or a brand the vocabulary lacks.
+        let lidex = m.cost("lipex", "lidex");
+        assert!(m.accepts("lipex", lidex) && !m.accepts_other_drug("lipex", lidex));
+        // A keyboard slip or a dropped letter is still a confident clear.
+        assert!(m.accepts_other_drug("metforman", m.cost("metforman", "metformin")));
+        assert!(m.accepts_other_drug("lisinopil", m.cost("lisinopil", "lisinopril")));
+    }
+
+    #[test]
     fn the_shipped_table_parses_and_its_parameters_are_finite_and_positive() {
         let parsed = ErrorModel::parse(TABLE).unwrap();
-        assert_eq!(parsed.parameters().count(), CLASSES + 4);
+        assert_eq!(parsed.parameters().count(), CLASSES + 7);
         for (name, value) in parsed.parameters() {
             assert!(value.is_finite() && value > 0.0, "{name} = {value}");
         }

@@ -1,6 +1,7 @@
 //! Normalized tokens → the drugs an entry names: exact and alias phrases first, then joined words,
 //! other-language endings, fuzzy candidates over the whole vocabulary, and prescriber shorthand.
 
+use super::error_model::ErrorModel;
 use super::lexicon::{Lexicon, Meaning, NameId, Origin};
 use super::wording;
 use crate::kb::AliasKind;
@@ -87,6 +88,9 @@ pub struct Resolution {
     pub hits: Vec<Hit>,
     /// Words that look like names but matched nothing.
     pub unmatched: Vec<String>,
+    /// For unmatched words: the nearest names, too far to be a confident match (`lipex` →
+    /// lidex), so that a person can look.
+    pub nearest: Vec<Candidate>,
 }
 
 /// A hit and the tokens it covers.
@@ -117,6 +121,7 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         }
     }
     let mut unmatched = Vec::new();
+    let mut nearest = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         let open = |j: usize| (!covered[j] && tokens[j].kind == TokenKind::Word) || soft[j];
@@ -136,7 +141,7 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
                 soft: &soft,
                 has_number: norm.has_number,
             };
-            unknown_run(lex, &run, &mut hits, &mut unmatched);
+            unknown_run(lex, &run, &mut hits, &mut unmatched, &mut nearest);
         }
     }
     hits.sort_by_key(|p| p.pos);
@@ -147,6 +152,7 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         normalized: norm.joined(),
         hits: hits.into_iter().map(|p| p.hit).collect(),
         unmatched,
+        nearest,
     }
 }
 
@@ -466,10 +472,17 @@ struct Run<'a> {
 /// Words no phrase matched: try them together (up to three) and alone — glued salt, shorthand,
 /// other-language ending, fuzzy. A window that takes in a soft word must find a target to replace
 /// it. What still matches nothing is reported as unmatched.
-fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: &mut Vec<String>) {
+fn unknown_run(
+    lex: &Lexicon,
+    run: &Run<'_>,
+    hits: &mut Vec<Placed>,
+    unmatched: &mut Vec<String>,
+    nearest: &mut Vec<Candidate>,
+) {
     let (mut key, mut spaced) = (String::new(), String::new());
     let mut s = run.start;
     'outer: while s < run.end {
+        let mut weak: Vec<Candidate> = Vec::new();
         for len in (1..=3.min(run.end - s)).rev() {
             let window = &run.tokens[s..s + len];
             let softs = (s..s + len).filter(|&j| run.soft[j]).count();
@@ -496,7 +509,16 @@ fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: 
                     }
                 })
                 .or_else(|| ending(lex, &key, text))
-                .or_else(|| fuzzy(lex, &key, text))
+                .or_else(|| match fuzzy(lex, &key, text) {
+                    Fuzzy::Match(h) => Some(h),
+                    Fuzzy::Weak(c) => {
+                        if single {
+                            weak = c;
+                        }
+                        None
+                    }
+                    Fuzzy::Nothing => None,
+                })
                 .filter(|h| softs == 0 || involves_target(lex, h.name) || !h.review.is_empty());
             if let Some(hit) = found {
                 hits.retain(|p| p.pos + p.len <= s || p.pos >= s + len);
@@ -508,6 +530,7 @@ fn unknown_run(lex: &Lexicon, run: &Run<'_>, hits: &mut Vec<Placed>, unmatched: 
         let word = &run.tokens[s].text;
         if !run.soft[s] && word.len() > 1 && !wording::is_wording(word) {
             unmatched.push(run.tokens[s].text.clone());
+            nearest.append(&mut weak);
         }
         s += 1;
     }
@@ -599,50 +622,92 @@ fn ending(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
     })
 }
 
-/// Approximate match over the whole vocabulary; a near tie that involves a target goes to review.
-fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
+/// What an approximate search found.
+enum Fuzzy {
+    /// A match (possibly for review).
+    Match(Hit),
+    /// Names too far to be a confident match: the entry stays unrecognized, with these shown.
+    Weak(Vec<Candidate>),
+    /// Nothing near.
+    Nothing,
+}
+
+/// How many search hits are weighed with the error model.
+const WEIGHED_HITS: usize = 24;
+
+/// Approximate match over the whole vocabulary, weighed by the calibrated spelling error model
+/// ([`ErrorModel`]): the candidates within the edit limit are ranked by how likely the typed word
+/// is as a misspelling of each (keyboard slips, sound-alike letters, doubled and dropped letters
+/// cost less than other edits). Another drug within the calibrated review margin of the best is a
+/// tie: with a target involved the entry goes to review naming both, else no guess is made. A best
+/// candidate beyond the calibrated threshold is no confident match: a target then goes to review,
+/// another drug is not reported (the entry is unrecognized with the nearest names shown).
+fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Fuzzy {
+    let model = ErrorModel::builtin();
+    let limit = super::fuzzy::max_edits(key.len()) as f32;
+    // (name, weighted cost, similarity), the cheapest name of each drug.
     let mut cands: Vec<(NameId, f32, f32)> = Vec::new();
-    for h in lex.fuzzy_hits(key).iter() {
-        let id = h.name;
-        if cands.iter().any(|c| same_drug(lex, c.0, id)) {
+    let mut compact = String::new();
+    for h in lex.fuzzy_hits(key).iter().take(WEIGHED_HITS) {
+        // Candidates half an edit beyond the limit may tie with the winner but never win.
+        if h.distance > limit + 0.5 {
             continue;
         }
-        cands.push((id, h.distance, h.score));
-        if cands.len() == 4 {
-            break;
+        compact.clear();
+        compact.extend(lex.key(h.name).split(' '));
+        let mut cost = model.cost(key, &compact);
+        if h.distance > limit {
+            cost = cost.max(model.accept_cost(key) + f32::EPSILON);
+        }
+        match cands.iter_mut().find(|c| same_drug(lex, c.0, h.name)) {
+            Some(c) if cost < c.1 => *c = (h.name, cost, h.score),
+            Some(_) => {}
+            None => cands.push((h.name, cost, h.score)),
         }
     }
-    let &(best, best_d, best_s) = cands.first()?;
-    // Candidates half an edit beyond the limit may tie with the winner but never win.
-    if best_d > super::fuzzy::max_edits(key.len()) as f32 {
-        return None;
-    }
-    // A tie is another drug at the same distance (or one only a difference in sound apart).
-    let close = |c: &&(NameId, f32, f32)| c.1 - best_d <= 0.5;
-    let ties: Vec<&(NameId, f32, f32)> = cands.iter().skip(1).filter(close).collect();
-    let runner_up = cands.get(1).map(|c| Candidate {
+    cands.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let Some(&(best, best_cost, best_s)) = cands.first() else {
+        return Fuzzy::Nothing;
+    };
+    let as_candidate = |c: &(NameId, f32, f32)| Candidate {
         name: c.0,
         score: c.2,
-    });
+    };
+    let ties: Vec<&(NameId, f32, f32)> = cands
+        .iter()
+        .skip(1)
+        .filter(|c| c.1 - best_cost < model.review_margin())
+        .collect();
+    let runner_up = cands.get(1).map(as_candidate);
+    // A match to another drug needs the stricter threshold: a wrong `clear` would hide a brand
+    // the vocabulary lacks.
+    let confident = if involves_target(lex, best) {
+        model.accepts(key, best_cost)
+    } else {
+        model.accepts_other_drug(key, best_cost)
+    };
     let targets_involved =
         involves_target(lex, best) || ties.iter().any(|c| involves_target(lex, c.0));
-    if !ties.is_empty() && !targets_involved {
-        // Two other drugs equally close (`vitamin d` → vitamin a, vitamin c): no guess at all.
-        return None;
+    if !targets_involved && (!ties.is_empty() || !confident) {
+        // Two other drugs about equally likely (`vitamin d` → vitamin a, vitamin c), or a weak
+        // likeness to another drug (`lipex` → lidex): no guess at all.
+        return Fuzzy::Weak(cands.iter().take(3).map(as_candidate).collect());
     }
-    let contested = !ties.is_empty();
-    let review = if contested {
-        std::iter::once(&(best, best_d, best_s))
+    let review: Vec<Candidate> = if !ties.is_empty() || !confident {
+        std::iter::once(&(best, best_cost, best_s))
             .chain(ties)
-            .map(|c| Candidate {
-                name: c.0,
-                score: c.2,
-            })
+            .map(as_candidate)
             .collect()
     } else {
         Vec::new()
     };
-    Some(Hit {
+    // A weak likeness to a target alone is still shown for review, with the nearest other drug.
+    let review = if review.len() == 1 {
+        review.into_iter().chain(runner_up).collect()
+    } else {
+        review
+    };
+    Fuzzy::Match(Hit {
         text: text.to_owned(),
         name: best,
         how: How::Fuzzy,

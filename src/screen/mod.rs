@@ -192,7 +192,15 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
         } else {
             format!("no known drug matches: {}", res.unmatched.join(" "))
         };
-        out.push(Finding::bare(Status::Unrecognized, note));
+        let mut f = Finding::bare(Status::Unrecognized, note);
+        // The nearest names, too far for a confident match: for a person to look at.
+        f.candidates = res
+            .nearest
+            .iter()
+            .map(|c| describe(kb, lex, *c))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        out.push(f);
     } else if !res.unmatched.is_empty() {
         out[0].note = format!("unmatched words: {}", res.unmatched.join(" "));
     }
