@@ -11,7 +11,8 @@ const AMBIGUOUS_CSV: &str = include_str!("../../data/ambiguous.csv");
 pub struct Ambiguity {
     /// The ambiguous name.
     pub name: String,
-    /// The other drug it can mean.
+    /// The other drug it can mean; `-` when the other meaning is no medicine at all (a
+    /// disinfectant registered under the same name).
     pub also: String,
     /// Whether it keeps its first meaning right after another drug name (`when` = `alone`).
     pub alone_only: bool,

@@ -87,7 +87,7 @@ pub struct FuzzyHit {
 /// What else a name can mean.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Contest {
-    /// The other meanings, as names.
+    /// The other meanings, as names (none when the other meaning is no medicine).
     pub also: Vec<NameId>,
     /// Whether the name keeps its own meaning right after another drug name (a product suffix).
     pub alone_only: bool,
@@ -170,18 +170,23 @@ impl Lexicon {
         for a in ambiguous::builtin()? {
             // A vocabulary given with `--kb` may not know both names; a test checks that the
             // built-in vocabulary knows every one.
-            let (Some(id), Some(also)) = (
-                lex.lookup(&normalize::key(&a.name)),
-                lex.lookup(&normalize::key(&a.also)),
-            ) else {
+            let Some(id) = lex.lookup(&normalize::key(&a.name)) else {
                 continue;
+            };
+            let also = if a.also == "-" {
+                None
+            } else {
+                match lex.lookup(&normalize::key(&a.also)) {
+                    Some(also) => Some(also),
+                    None => continue,
+                }
             };
             let c = lex.contested.entry(id).or_insert_with(|| Contest {
                 also: Vec::new(),
                 alone_only: a.alone_only,
                 source: a.source.clone(),
             });
-            c.also.push(also);
+            c.also.extend(also);
         }
         Ok(lex)
     }
@@ -537,8 +542,10 @@ mod tests {
         for a in ambiguous::builtin().unwrap() {
             let id = l.lookup(&normalize::key(&a.name)).unwrap();
             let c = l.contest(id).unwrap();
-            let also = l.lookup(&normalize::key(&a.also)).unwrap();
-            assert!(c.also.contains(&also), "{}", a.name);
+            if a.also != "-" {
+                let also = l.lookup(&normalize::key(&a.also)).unwrap();
+                assert!(c.also.contains(&also), "{}", a.name);
+            }
         }
     }
 

@@ -91,6 +91,8 @@ pub struct Resolution {
     /// For unmatched words: the nearest names, too far to be a confident match (`lipex` →
     /// lidex), so that a person can look.
     pub nearest: Vec<Candidate>,
+    /// A word that marks the entry as no medicine (`disinfectant`): nothing in it is matched.
+    pub not_a_medicine: Option<String>,
 }
 
 /// A hit and the tokens it covers.
@@ -105,6 +107,13 @@ struct Placed {
 pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     let norm = normalize::normalize(text);
     let tokens = &norm.tokens;
+    if let Some(t) = tokens.iter().find(|t| wording::is_not_a_medicine(&t.text)) {
+        return Resolution {
+            normalized: norm.joined(),
+            not_a_medicine: Some(t.text.clone()),
+            ..Resolution::default()
+        };
+    }
     let mut covered = vec![false; tokens.len()];
     let mut hits: Vec<Placed> = Vec::new();
     phrase_pass(lex, tokens, &mut covered, &mut hits, false);
@@ -146,17 +155,19 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     }
     hits.sort_by_key(|p| p.pos);
     bracket_conflicts(lex, tokens, &mut hits, &mut unmatched);
-    contest(lex, &mut hits);
+    contest(lex, tokens, &mut hits);
     combination_suffixes(lex, tokens, &mut hits);
     Resolution {
         normalized: norm.joined(),
         hits: hits.into_iter().map(|p| p.hit).collect(),
         unmatched,
         nearest,
+        not_a_medicine: None,
     }
 }
 
-/// A guessed name in brackets (`Clonidine 0.15 MG Oral Capsule [Mirfat]`) that is none of the drugs
+/// A name in brackets that spells out the name before it (`IRON (IRON SUCROSE)`) replaces it. A
+/// guessed name in brackets (`Clonidine 0.15 MG Oral Capsule [Mirfat]`) that is none of the drugs
 /// named outside the brackets does not add a drug: the named generic wins, and the bracketed word
 /// is reported as unmatched. An exact bracketed name is kept (a brand is evidence of its own).
 fn bracket_conflicts(
@@ -166,6 +177,21 @@ fn bracket_conflicts(
     unmatched: &mut Vec<String>,
 ) {
     let inside = |p: &Placed| tokens[p.pos..p.pos + p.len].iter().all(|t| t.bracketed);
+    // `IRON (IRON SUCROSE)`: a bracketed name that spells out the name before it says which
+    // drug that is, so the shorter name goes.
+    let spelled_out: Vec<String> = hits
+        .iter()
+        .filter(|p| inside(p))
+        .map(|p| format!("{} ", lex.key(p.hit.name)))
+        .collect();
+    hits.retain(|p| {
+        inside(p) || {
+            let key = format!("{} ", lex.key(p.hit.name));
+            !spelled_out
+                .iter()
+                .any(|s| s.len() > key.len() && s.starts_with(&key))
+        }
+    });
     let outside: Vec<NameId> = hits
         .iter()
         .filter(|p| !inside(p))
@@ -199,8 +225,9 @@ fn shares_a_drug(lex: &Lexicon, a: NameId, b: NameId) -> bool {
 }
 
 /// A name that also means another drug goes to review naming both, unless it is a product suffix
-/// right after another drug name (`losartan/HCT`).
-fn contest(lex: &Lexicon, hits: &mut [Placed]) {
+/// right after another drug name (`losartan/HCT`) or a product name with its company after it
+/// (`HCT Hexal`, `HCT-ratiopharm`: the generics of one drug are named so).
+fn contest(lex: &Lexicon, tokens: &[Token], hits: &mut [Placed]) {
     for i in 0..hits.len() {
         if !hits[i].hit.review.is_empty() {
             continue;
@@ -216,6 +243,10 @@ fn contest(lex: &Lexicon, hits: &mut [Placed]) {
             continue;
         };
         let suffix = i > 0 && hits[i - 1].pos + hits[i - 1].len == hits[i].pos;
+        let company = tokens
+            .get(hits[i].pos + hits[i].len)
+            .is_some_and(|t| wording::is_supplier(&t.text));
+        let suffix = suffix || company;
         if (c.alone_only && suffix) || !hits[i].hit.review.is_empty() {
             continue;
         }
@@ -253,9 +284,10 @@ fn combination_suffixes(lex: &Lexicon, tokens: &[Token], hits: &mut [Placed]) {
         // A single letter after a generic name, or followed by another (`m/r`, modified
         // release), is not a brand's suffix.
         let generic = lex.is_generic(name);
+        // A single letter counts only as the last word, right after the name (`Burinex A`; not
+        // the French `à` of `Tildiem LP 300 mg, gélule à libération prolongée`).
         let letter_pair = |j: usize| {
-            tokens[j].text.len() == 1
-                && (generic || tokens.get(j + 1).is_some_and(|t| t.text.len() == 1))
+            tokens[j].text.len() == 1 && (generic || j + 1 < tokens.len() || tokens[j].after_gap)
         };
         let after = tokens
             .get(pos + len)
@@ -508,8 +540,9 @@ fn unknown_run(
                         None
                     }
                 })
+                .or_else(|| single.then(|| acid(lex, &key, text)).flatten())
                 .or_else(|| ending(lex, &key, text))
-                .or_else(|| match fuzzy(lex, &key, text) {
+                .or_else(|| match fuzzy(lex, &key, text, single) {
                     Fuzzy::Match(h) => Some(h),
                     Fuzzy::Weak(c) => {
                         if single {
@@ -534,6 +567,23 @@ fn unknown_run(
         }
         s += 1;
     }
+}
+
+/// An acid written without the word `acid` (`ethacrynic`, `valproic`, `folic`): the name with it.
+fn acid(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
+    if !key.ends_with("ic") || key.len() < 6 {
+        return None;
+    }
+    let id = lex.lookup(&format!("{key} acid"))?;
+    Some(Hit {
+        text: text.to_owned(),
+        name: id,
+        how: How::Ending,
+        score: key.len() as f32 / (key.len() + 5) as f32,
+        runner_up: None,
+        review: Vec::new(),
+        suffix: None,
+    })
 }
 
 /// Words ending in a glued salt (`chininsulfat`, `quininesulfate`): the stem alone is a name.
@@ -641,8 +691,9 @@ const WEIGHED_HITS: usize = 24;
 /// cost less than other edits). Another drug within the calibrated review margin of the best is a
 /// tie: with a target involved the entry goes to review naming both, else no guess is made. A best
 /// candidate beyond the calibrated threshold is no confident match: a target then goes to review,
-/// another drug is not reported (the entry is unrecognized with the nearest names shown).
-fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Fuzzy {
+/// another drug is not reported (the entry is unrecognized with the nearest names shown); for
+/// words taken together (`single` false) a weak match is none, and the words are tried alone.
+fn fuzzy(lex: &Lexicon, key: &str, text: &str, single: bool) -> Fuzzy {
     let model = ErrorModel::builtin();
     let limit = super::fuzzy::max_edits(key.len()) as f32;
     // (name, weighted cost, similarity), the cheapest name of each drug.
@@ -692,6 +743,10 @@ fn fuzzy(lex: &Lexicon, key: &str, text: &str) -> Fuzzy {
         // Two other drugs about equally likely (`vitamin d` → vitamin a, vitamin c), or a weak
         // likeness to another drug (`lipex` → lidex): no guess at all.
         return Fuzzy::Weak(cands.iter().take(3).map(as_candidate).collect());
+    }
+    // Words taken together (`pravastatine sun`) must match well; else the words are tried alone.
+    if !confident && !single {
+        return Fuzzy::Nothing;
     }
     let review: Vec<Candidate> = if !ties.is_empty() || !confident {
         std::iter::once(&(best, best_cost, best_s))

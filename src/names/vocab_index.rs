@@ -130,6 +130,17 @@ pub fn build(text: &str, origin: &str, products: Option<(&str, &str)>) -> Result
             .or_insert_with(|| (head.clone(), Vec::new()));
         add_set(&mut entry.1, vec![s], &bases);
     }
+    // A product's ingredient is a name of its own (`hydroquinidine hydrochloride`, known from
+    // Serecor): an entry naming it must find it, not a neighbour (hydroquinine).
+    for (_, ingredients) in &product_rows {
+        for &i in ingredients {
+            let key = normalize::key(i);
+            if key.len() < 3 || loses_a_letter(i) || names.contains_key(&key) {
+                continue;
+            }
+            names.insert(key, (i.to_owned(), vec![vec![sid(i)]]));
+        }
+    }
     for (name, ingredients) in product_rows {
         let key = normalize::key(name);
         if key.len() < 3 || loses_a_letter(name) {

@@ -2,7 +2,8 @@
 //! (`data/english_words.txt`, from a Debian word list: `total` is not Totalip, `forte` is not
 //! Forteo), words that name no drug (`data/not_drugs.txt`: foods, supplements, vaccines,
 //! devices) and the words of company names (`data/suppliers.txt`, from the product registers:
-//! `(Pfizer Ltd)`, `Stragen`). Neither is turned into a drug by shorthand, ending or fuzzy matching, and an unknown
+//! `(Pfizer Ltd)`, `Stragen`); and words that mark an entry as no medicine at all
+//! (`data/not_medicines.txt`: disinfectant, cleaner). Neither is turned into a drug by shorthand, ending or fuzzy matching, and an unknown
 //! word one edit from a not-a-drug word is not read as a drug either (`quinioa` is quinoa).
 
 use std::collections::HashSet;
@@ -11,6 +12,7 @@ use std::sync::OnceLock;
 const ENGLISH: &str = include_str!("../../data/english_words.txt");
 const NOT_DRUGS: &str = include_str!("../../data/not_drugs.txt");
 const SUPPLIERS: &str = include_str!("../../data/suppliers.txt");
+const NOT_MEDICINES: &str = include_str!("../../data/not_medicines.txt");
 
 type WordSet = HashSet<&'static str, foldhash::fast::FixedState>;
 
@@ -51,6 +53,20 @@ fn supplier_words() -> &'static WordSet {
 #[must_use]
 pub fn is_wording(word: &str) -> bool {
     english().contains(word) || not_drugs().contains(word) || supplier_words().contains(word)
+}
+
+/// Whether a lowercase word is a word of a company name (`hexal`, `ratiopharm`, `sandoz`).
+#[must_use]
+pub fn is_supplier(word: &str) -> bool {
+    supplier_words().contains(word)
+}
+
+/// Whether a word marks its entry as no medicine at all (`disinfectant`, `cleaner`:
+/// `data/not_medicines.txt`).
+#[must_use]
+pub fn is_not_a_medicine(word: &str) -> bool {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| words(NOT_MEDICINES)).contains(word)
 }
 
 /// Whether a word is one edit (a letter dropped, added, changed, or two swapped) from a word that

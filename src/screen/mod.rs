@@ -187,7 +187,9 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
         }
     }
     if out.is_empty() {
-        let note = if res.unmatched.is_empty() {
+        let note = if let Some(word) = &res.not_a_medicine {
+            format!("not a medicine: the entry names a {word}")
+        } else if res.unmatched.is_empty() {
             "no drug name in the entry".to_owned()
         } else {
             format!("no known drug matches: {}", res.unmatched.join(" "))

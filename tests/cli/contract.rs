@@ -7,7 +7,7 @@ use crate::support::{
 };
 
 /// Misspellings, near-ties, shorthand and other-language endings: the inexact ways to match.
-const TYPOS: [&str; 12] = [
+const TYPOS: [&str; 13] = [
     "furosimide",
     "atorvastatn 10 mg",
     "simvastin 20mg",
@@ -20,6 +20,8 @@ const TYPOS: [&str; 12] = [
     "quinin",
     "atorva 40",
     "hydro chlorothiazide",
+    // A real near-tie under the error model (Advate, a factor VIII product, or Advair): review.
+    "Advare",
 ];
 
 fn batch(format: &str) -> Vec<u8> {
