@@ -82,7 +82,14 @@ pub struct FuzzyHit {
     pub distance: f32,
     /// Similarity, 0 to 1.
     pub score: f32,
+    /// The weighted cost of the query as a misspelling of this name
+    /// ([`super::error_model::ErrorModel::cost`]), for the first [`WEIGHED_HITS`] hits; infinite
+    /// for the others.
+    pub cost: f32,
 }
+
+/// How many of a search's hits (best first) are weighed with the error model.
+pub const WEIGHED_HITS: usize = 12;
 
 /// What else a name can mean.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -469,7 +476,7 @@ impl Lexicon {
         self.fuzzy_memo().clear();
     }
 
-    /// [`Lexicon::fuzzy_search`] without the memo: the search itself (for benchmarks).
+    /// [`Lexicon::fuzzy_search`] without the memo: the search and its weighing (for benchmarks).
     #[doc(hidden)]
     #[must_use]
     pub fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
@@ -481,6 +488,7 @@ impl Lexicon {
                 name: kb.value(h.slot),
                 distance: h.distance,
                 score: h.score,
+                cost: f32::INFINITY,
             })
             .collect();
         let vf = self.vocab().fuzzy();
@@ -492,6 +500,7 @@ impl Lexicon {
                 name: self.kb_count() + vf.value(h.slot),
                 distance: h.distance,
                 score: h.score,
+                cost: f32::INFINITY,
             });
         }
         hits.sort_by(|a, b| {
@@ -500,6 +509,22 @@ impl Lexicon {
                 .then(b.score.total_cmp(&a.score))
                 .then(a.name.cmp(&b.name))
         });
+        // Each hit weighed with the error model (kept in the memo with the hit).
+        let model = super::error_model::ErrorModel::builtin();
+        let mut compact = String::new();
+        // Hits two edits or more behind the nearest are left unweighed (a bound on the work per
+        // search; such a hit is seldom the likeliest, and then only by replacing one rare edit with
+        // two common ones).
+        let nearest = hits.first().map_or(0.0, |h| h.distance);
+        for h in hits
+            .iter_mut()
+            .take(WEIGHED_HITS)
+            .filter(|h| h.distance <= nearest + 1.5)
+        {
+            compact.clear();
+            compact.extend(self.key(h.name).split(' '));
+            h.cost = model.cost(query, &compact);
+        }
         hits
     }
 

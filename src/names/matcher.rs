@@ -2,7 +2,7 @@
 //! other-language endings, fuzzy candidates over the whole vocabulary, and prescriber shorthand.
 
 use super::error_model::ErrorModel;
-use super::lexicon::{Lexicon, Meaning, NameId, Origin};
+use super::lexicon::{Lexicon, Meaning, NameId, Origin, WEIGHED_HITS};
 use super::wording;
 use crate::kb::AliasKind;
 use crate::normalize::{self, Token, TokenKind};
@@ -682,9 +682,6 @@ enum Fuzzy {
     Nothing,
 }
 
-/// How many search hits are weighed with the error model.
-const WEIGHED_HITS: usize = 24;
-
 /// Approximate match over the whole vocabulary, weighed by the calibrated spelling error model
 /// ([`ErrorModel`]): the candidates within the edit limit are ranked by how likely the typed word
 /// is as a misspelling of each (keyboard slips, sound-alike letters, doubled and dropped letters
@@ -698,15 +695,12 @@ fn fuzzy(lex: &Lexicon, key: &str, text: &str, single: bool) -> Fuzzy {
     let limit = super::fuzzy::max_edits(key.len()) as f32;
     // (name, weighted cost, similarity), the cheapest name of each drug.
     let mut cands: Vec<(NameId, f32, f32)> = Vec::new();
-    let mut compact = String::new();
     for h in lex.fuzzy_hits(key).iter().take(WEIGHED_HITS) {
         // Candidates half an edit beyond the limit may tie with the winner but never win.
         if h.distance > limit + 0.5 {
             continue;
         }
-        compact.clear();
-        compact.extend(lex.key(h.name).split(' '));
-        let mut cost = model.cost(key, &compact);
+        let mut cost = h.cost;
         if h.distance > limit {
             cost = cost.max(model.accept_cost(key) + f32::EPSILON);
         }

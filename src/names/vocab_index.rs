@@ -155,6 +155,37 @@ pub fn build(text: &str, origin: &str, products: Option<(&str, &str)>) -> Result
             &bases,
         );
     }
+    // A name written as a combination (`ibersartan/hydrochlorothiazide`, listed with irbesartan
+    // alone) holds every part it names: a part that is a name of its own adds that name's
+    // substances, so no ingredient is left out.
+    let parts_of: Vec<(String, Vec<u32>)> = names
+        .iter()
+        .filter(|(_, (display, _))| display.contains('/'))
+        .filter_map(|(key, (display, _))| {
+            let mut add: Vec<u32> = Vec::new();
+            for part in display.split('/') {
+                let k = normalize::key(part);
+                if k.len() < 3 || k == *key {
+                    continue;
+                }
+                if let Some((_, sets)) = names.get(&k)
+                    && sets.len() == 1
+                {
+                    add.extend(&sets[0]);
+                }
+            }
+            (!add.is_empty()).then(|| (key.clone(), add))
+        })
+        .collect();
+    for (key, add) in parts_of {
+        if let Some((_, sets)) = names.get_mut(&key) {
+            for set in sets.iter_mut() {
+                set.extend(&add);
+                set.sort_unstable();
+                set.dedup();
+            }
+        }
+    }
     // Names with trailing salt words are also found without them (`clopidogrel bisulfate` →
     // `clopidogrel`), unless that key is a name of its own.
     let mut bare: BTreeMap<String, Entry> = BTreeMap::new();

@@ -70,52 +70,32 @@ pub fn is_not_a_medicine(word: &str) -> bool {
 }
 
 /// Whether a word is one edit (a letter dropped, added, changed, or two swapped) from a word that
-/// names no drug.
+/// names no drug. The list is short, so each of its words is compared directly.
 #[must_use]
 pub fn near_not_a_drug(word: &str) -> bool {
-    let set = not_drugs();
-    if !word.is_ascii() || word.len() < 4 {
+    if word.len() < 4 {
         return false;
     }
-    let b = word.as_bytes();
-    let mut v: Vec<u8> = Vec::with_capacity(b.len() + 1);
-    let check = |v: &[u8]| std::str::from_utf8(v).is_ok_and(|s| set.contains(s));
-    for i in 0..b.len() {
-        v.clear();
-        v.extend_from_slice(&b[..i]);
-        v.extend_from_slice(&b[i + 1..]);
-        if check(&v) {
-            return true;
-        }
-        if i + 1 < b.len() {
-            v.clear();
-            v.extend_from_slice(b);
-            v.swap(i, i + 1);
-            if check(&v) {
-                return true;
-            }
-        }
+    let w = word.as_bytes();
+    not_drugs().iter().any(|n| one_edit(w, n.as_bytes()))
+}
+
+/// Whether `a` and `b` differ by at most one edit (optimal string alignment).
+fn one_edit(a: &[u8], b: &[u8]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
     }
-    for i in 0..=b.len() {
-        for c in b'a'..=b'z' {
-            v.clear();
-            v.extend_from_slice(&b[..i]);
-            v.push(c);
-            v.extend_from_slice(&b[i..]);
-            if check(&v) {
-                return true;
-            }
-            if i < b.len() && b[i] != c {
-                v.clear();
-                v.extend_from_slice(b);
-                v[i] = c;
-                if check(&v) {
-                    return true;
-                }
-            }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    match (a.len(), b.len()) {
+        (0, 0) => true,
+        (x, y) if x == y => {
+            // One substitution, or two neighbours swapped.
+            a[1..] == b[1..] || (x >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
         }
+        (x, y) if x > y => a[1..] == *b,
+        _ => b[1..] == *a,
     }
-    false
 }
 
 #[cfg(test)]
@@ -154,6 +134,17 @@ mod tests {
         assert!(near_not_a_drug("qinoa"));
         assert!(!near_not_a_drug("quinnine"));
         assert!(!near_not_a_drug("furosimide"));
+    }
+
+    #[test]
+    fn one_edit_means_one_letter_dropped_added_changed_or_two_swapped() {
+        assert!(one_edit(b"quinoa", b"quinoa"));
+        assert!(one_edit(b"quinioa", b"quinoa"));
+        assert!(one_edit(b"qinoa", b"quinoa"));
+        assert!(one_edit(b"quinoe", b"quinoa"));
+        assert!(one_edit(b"qiunoa", b"quinoa"));
+        assert!(!one_edit(b"qiunoe", b"quinoa"));
+        assert!(!one_edit(b"quinine", b"quinoa"));
     }
 
     #[test]

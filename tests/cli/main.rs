@@ -25,6 +25,7 @@ mod html;
 mod input_files;
 mod list;
 mod lookup;
+mod names;
 mod output_file;
 mod output_safety;
 mod report;
