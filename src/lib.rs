@@ -1,15 +1,17 @@
 //! crampcheck screens medication lists for drugs associated with nocturnal leg cramps and warns
 //! about quinine. Decision support for professionals, not medical advice.
 //!
-//! The flow: `argv → cli → run → cmd::X::run(&Context, &Options, out)`; the knowledge base comes
-//! from `data/` (or `--kb DIR`) through [`kb`], the wider vocabulary through [`vocab`], both into
-//! the name index [`lexicon`]. Each entry goes `normalize → matcher::resolve → screen::screen →
-//! report::Writer`, which writes to any `io::Write`.
+//! The flow: `argv → cli → run → cmd::X::run(&Context, &Options, out)`; input comes through
+//! [`read`] (every format to the same entry records); the knowledge base comes from `data/` (or
+//! `--kb DIR`) through [`kb`], the vocabulary and product names through [`names::vocab`], both
+//! into the name index [`names::lexicon`]. Each entry goes `normalize → names::matcher::resolve →
+//! screen::screen → report::Writer`, which writes to any `io::Write`.
 //!
-//! Modules: [`cli`] (syntax only), [`cmd`] (one file per command), [`input`] (lists and batch CSV),
-//! [`records`] (forgiving CSV records), [`output`] (stdout or a safely renamed file), [`kb`], [`vocab`], [`lexicon`], [`normalize`],
-//! [`fuzzy`], [`matcher`], [`screen`], [`report`], [`escape`] (text for a terminal or a CSV cell),
-//! [`interrupt`] (SIGINT, SIGTERM, SIGHUP).
+//! Modules: [`cli`] (syntax only), [`cmd`] (one file per command), [`read`] (input formats),
+//! [`normalize`] (text to tokens), [`kb`] (the knowledge base), [`names`] (vocabulary, fuzzy
+//! search, error model, wording, matcher), [`screen`] (findings, context, notes), [`report`] (one
+//! file per output format), [`output`] (stdout or a safely renamed file), [`escape`] (text for a
+//! terminal or a CSV cell), [`interrupt`] (SIGINT, SIGTERM, SIGHUP).
 
 pub mod cli;
 pub mod cmd;
