@@ -11,12 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn names(dir: &Path) -> BTreeSet<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect()
-}
+use crate::support::dir_names as names;
 
 /// Sends `signal` (e.g. `-TERM`) to the child, by its id.
 fn kill(child: &Child, signal: &str) {

@@ -200,3 +200,11 @@ pub fn collapsed_pairs(records: &[Record]) -> Vec<(String, u64)> {
     pairs.dedup();
     pairs
 }
+
+/// The names of the entries of a directory (to find files left behind).
+pub fn dir_names(dir: &Path) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
