@@ -112,8 +112,6 @@ pub struct Lexicon {
     max_words: usize,
     /// Names that also mean another drug (`data/ambiguous.csv`).
     contested: HashMap<NameId, Contest, foldhash::fast::RandomState>,
-    /// The knowledge-base drugs whose class is a diuretic.
-    diuretics: Vec<DrugId>,
     /// The knowledge-base ingredients' names, by drug id.
     target_names: Vec<Box<str>>,
     /// Shared by the worker threads; a search is run outside the lock.
@@ -138,9 +136,6 @@ impl Lexicon {
                 .drugs
                 .iter()
                 .map(|d| d.ingredient.as_str().into())
-                .collect(),
-            diuretics: (0..kb.drugs.len())
-                .filter(|&d| kb.drugs[d].class.contains("diuretic"))
                 .collect(),
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
         };
@@ -382,12 +377,6 @@ impl Lexicon {
             .any(|s| v.substance_key(s) == key || v.substance_base(s) == key)
     }
 
-    /// Whether a knowledge-base drug is a diuretic (by its class).
-    #[must_use]
-    pub fn is_diuretic(&self, d: DrugId) -> bool {
-        self.diuretics.contains(&d)
-    }
-
     /// What else a name can mean, if it is ambiguous.
     #[must_use]
     pub fn contest(&self, id: NameId) -> Option<&Contest> {
@@ -402,10 +391,10 @@ impl Lexicon {
     pub fn product_conflict(&self, id: NameId) -> Option<Vec<NameId>> {
         let i = id.checked_sub(self.kb_count())?;
         let v = self.vocab();
-        let sets = v.substance_sets(i);
-        if sets.len() < 2 {
+        if !v.has_several_sets(i) {
             return None;
         }
+        let sets = v.substance_sets(i);
         let targets = |set: &[SubstanceId]| {
             let mut t: Vec<DrugId> = set
                 .iter()

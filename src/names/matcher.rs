@@ -277,8 +277,7 @@ fn combination_suffixes(lex: &Lexicon, tokens: &[Token], hits: &mut [Placed]) {
     for i in 0..hits.len() {
         let (pos, len) = (hits[i].pos, hits[i].len);
         let name = hits[i].hit.name;
-        // A name that already holds a diuretic is not hiding one.
-        if !lowers_blood_pressure(lex, name) || holds_a_diuretic(lex, name) {
+        if !may_hide_a_diuretic(lex, name) {
             continue;
         }
         // A single letter after a generic name, or followed by another (`m/r`, modified
@@ -314,15 +313,11 @@ fn combination_suffixes(lex: &Lexicon, tokens: &[Token], hits: &mut [Placed]) {
     }
 }
 
-/// Whether a name stands for a target diuretic (alone or in combination).
-fn holds_a_diuretic(lex: &Lexicon, id: NameId) -> bool {
-    matches!(lex.name(id).meaning, Meaning::Targets(t) if t.iter().any(|&d| lex.is_diuretic(d)))
-}
-
-/// Whether a name stands for a blood-pressure drug or a diuretic (by the international
-/// nonproprietary name stems of the substance: -sartan, -pril, -olol, -dipine…, or a target
-/// diuretic), the drugs whose combinations usually add a diuretic.
-fn lowers_blood_pressure(lex: &Lexicon, id: NameId) -> bool {
+/// Whether a name stands for a blood-pressure drug that is no target (by the international
+/// nonproprietary name stems of its substance: -sartan, -pril, -olol, -dipine…): the drugs whose
+/// combinations usually add a diuretic. A target name is not hiding one: a diuretic target
+/// already holds it, and a product whose registers list a diuretic is a target.
+fn may_hide_a_diuretic(lex: &Lexicon, id: NameId) -> bool {
     const STEMS: &[&str] = &[
         "sartan", "pril", "prilat", "olol", "alol", "dipine", "azosin",
     ];
@@ -340,7 +335,7 @@ fn lowers_blood_pressure(lex: &Lexicon, id: NameId) -> bool {
         "urapidil",
     ];
     match lex.name(id).meaning {
-        Meaning::Targets(t) => t.iter().any(|&d| lex.is_diuretic(d)),
+        Meaning::Targets(_) => false,
         Meaning::Other(s) => lex
             .substance_base(s)
             .split(' ')

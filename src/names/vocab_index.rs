@@ -458,6 +458,13 @@ impl<'a> VocabIndex<'a> {
         sets
     }
 
+    /// Whether a name means several products ([`VocabIndex::substance_sets`] has more than one),
+    /// without building the sets.
+    #[must_use]
+    pub fn has_several_sets(&self, name: u32) -> bool {
+        self.substance_list(name).any(|s| s == SET_BREAK)
+    }
+
     fn substance_list(&self, name: u32) -> impl Iterator<Item = u32> + 'a {
         let i = name as usize;
         let start = if i == 0 {
