@@ -180,13 +180,11 @@ impl<R: BufRead> FhirReader<R> {
 
     /// Reads the first lines and decides between NDJSON and one document.
     fn start(&mut self) -> Result<()> {
-        let mut head = Vec::new();
         loop {
             if !self.read_line()? {
                 self.state = State::End;
                 return Ok(());
             }
-            head.extend_from_slice(&self.buf);
             if !is_blank(&self.buf) {
                 break;
             }
@@ -201,27 +199,30 @@ impl<R: BufRead> FhirReader<R> {
             }
         }
         // The first line opens a value it does not close: one document, or NDJSON whose first
-        // line is cut short (then the next line is a whole resource).
+        // line is cut short (then the next line is a whole resource). The document keeps its
+        // line numbers: the blank lines before it become line breaks.
+        let mut doc = vec![b'\n'; usize::try_from(first - 1).unwrap_or(0)];
+        doc.extend_from_slice(&first_line);
         loop {
             if !self.read_line()? {
-                return self.read_document(head, first);
+                return self.read_document(doc, first);
             }
-            head.extend_from_slice(&self.buf);
+            doc.extend_from_slice(&self.buf);
             if !is_blank(&self.buf) {
                 break;
             }
         }
-        let second_line = std::mem::take(&mut self.buf);
         let whole_resource = matches!(
-            parse_line(&second_line),
+            parse_line(&self.buf),
             Ok(Obj::Is(ref r)) if r.resource_type.as_ref().is_some_and(Value::is_string)
         );
         if whole_resource {
             self.state = State::Lines;
             self.take_line(first, &first_line)?;
+            let second_line = std::mem::take(&mut self.buf);
             return self.take_line(self.line, &second_line);
         }
-        self.read_document(head, first)
+        self.read_document(doc, first)
     }
 
     /// Reads the rest of the input as one document (a Bundle, or a single resource).
@@ -431,7 +432,11 @@ impl<R: BufRead> FhirReader<R> {
         };
         let Some(reference) = reference.filter(|r| r.is_object()) else {
             entry.error = Some(match concept_error {
-                Some(why) => format!("no medication text: medicationCodeableConcept {why}"),
+                Some(codes) => format!(
+                    "no medication text: medicationCodeableConcept has no text and no coding \
+                     display{}",
+                    only_codes(&codes)
+                ),
                 None => "no medication: neither medicationCodeableConcept nor medicationReference"
                     .to_string(),
             });
@@ -679,8 +684,8 @@ fn type_of(r: &Resource) -> Option<&str> {
 /// The text of a CodeableConcept: its `text`, else the distinct displays of its codings in
 /// order joined with " / " (RxNorm's own separator for combination products). Every coding
 /// names the same medication, so an ingredient named by any of them is in it; keeping them all
-/// means a brand-only display beside a generic one loses nothing. Err says what is missing.
-fn concept_text(concept: &Value) -> Result<String, String> {
+/// means a brand-only display beside a generic one loses nothing. Err holds the bare codes.
+fn concept_text(concept: &Value) -> Result<String, Vec<String>> {
     if let Some(text) = non_empty(concept, "text") {
         return Ok(text);
     }
@@ -696,7 +701,7 @@ fn concept_text(concept: &Value) -> Result<String, String> {
     if !displays.is_empty() {
         return Ok(displays.join(" / "));
     }
-    let codes: Vec<String> = codings
+    Err(codings
         .into_iter()
         .flatten()
         .filter_map(|c| {
@@ -706,24 +711,25 @@ fn concept_text(concept: &Value) -> Result<String, String> {
                 None => code,
             })
         })
-        .collect();
-    Err(if codes.is_empty() {
-        "has no text and no coding display".to_string()
+        .collect())
+}
+
+/// ", only codes (a, b)" for the codes of a concept without text, or nothing.
+fn only_codes(codes: &[String]) -> String {
+    if codes.is_empty() {
+        String::new()
     } else {
-        format!(
-            "has no text and no coding display, only codes ({})",
-            codes.join(", ")
-        )
-    })
+        format!(", only codes ({})", codes.join(", "))
+    }
 }
 
 /// The text of a Medication: its `code`, else the names of its ingredients (R4
 /// `itemCodeableConcept`, R5 `item.concept`) joined with " / ".
 fn medication_text(code: Option<&Value>, ingredient: Option<&Value>) -> Result<String, String> {
-    let code_error = match code.map(concept_text) {
+    let codes = match code.map(concept_text) {
         Some(Ok(text)) => return Ok(text),
-        Some(Err(why)) => format!("code {why}"),
-        None => "has no code".to_string(),
+        Some(Err(codes)) => codes,
+        None => Vec::new(),
     };
     let names: Vec<String> = ingredient
         .and_then(Value::as_array)
@@ -737,7 +743,10 @@ fn medication_text(code: Option<&Value>, ingredient: Option<&Value>) -> Result<S
         })
         .collect();
     if names.is_empty() {
-        Err(format!("{code_error} and no named ingredient"))
+        Err(format!(
+            "has no code text, coding display or named ingredient{}",
+            only_codes(&codes)
+        ))
     } else {
         Ok(names.join(" / "))
     }
@@ -1037,6 +1046,14 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_before_a_bundle_keep_its_entry_lines_true() {
+        let mut input = b"\n\r\n".to_vec();
+        input.extend_from_slice(BUNDLE);
+        let lines: Vec<u64> = read(&input).iter().map(|e| e.line).collect();
+        assert_eq!(lines, [18, 41, 85, 119]);
+    }
+
+    #[test]
     fn a_bundle_resolves_a_medication_that_comes_after_the_request_naming_it() {
         let entries = read(BUNDLE);
         assert_eq!(entries[0].text, "simvastatin 40 MG Oral Tablet");
@@ -1303,7 +1320,7 @@ mod tests {
                 ("MedicationStatement/s", "quinine sulfate / vitamin E"),
                 (
                     "MedicationStatement/t",
-                    "no medication text: the Medication Medication/bare has no code and no named ingredient"
+                    "no medication text: the Medication Medication/bare has no code text, coding display or named ingredient"
                 ),
             ]
         );
@@ -1384,7 +1401,7 @@ mod tests {
                 ("MedicationRequest/r", "Maxzide"),
                 (
                     "MedicationRequest/q",
-                    "no medication text: the Medication Medication/m code has no text and no coding display, only codes (1) and no named ingredient"
+                    "no medication text: the Medication Medication/m has no code text, coding display or named ingredient, only codes (1)"
                 ),
             ]
         );
