@@ -482,7 +482,7 @@ impl<R: BufRead> FhirReader<R> {
 
     /// Gives up the first entry's wait: its reference's display, or an error.
     fn give_up_front(&mut self, at_end: bool) {
-        let (forgot, window) = (self.forgot, self.window);
+        let (forgot, window, stopped) = (self.forgot, self.window, self.fatal.is_some());
         let seq = self.base;
         if let Some(front) = self.queue.front_mut()
             && let Some(wait) = front.wait.take()
@@ -495,6 +495,8 @@ impl<R: BufRead> FhirReader<R> {
                         " before it or in the {window} entries after it \
                          (put Medication resources first)"
                     ));
+                } else if stopped {
+                    error.push_str(" before reading stopped at an error");
                 } else if forgot {
                     error.push_str(&format!(
                         " (only the first {MAX_MEDICATIONS} Medications are remembered)"
@@ -1473,7 +1475,7 @@ mod tests {
     }
 
     #[test]
-    fn entries_read_before_an_input_error_come_out_before_it() {
+    fn entries_read_before_an_input_error_come_out_before_it_and_say_why_they_are_unresolved() {
         struct Failing;
         impl Read for Failing {
             fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
@@ -1481,13 +1483,22 @@ mod tests {
             }
         }
         let good = br#"{"resourceType":"MedicationStatement","id":"a","medicationReference":{"reference":"Medication/later","display":"Lipitor"}}
+{"resourceType":"MedicationStatement","id":"b","medicationReference":{"reference":"Medication/later"}}
 "#;
         let src = io::BufReader::new(Read::chain(&good[..], Failing));
         let mut reader = FhirReader::new(src, "in.ndjson");
         let first = reader.next().unwrap().unwrap();
         assert_eq!(first.text, "Lipitor");
+        let second = reader.next().unwrap().unwrap();
+        assert_eq!(
+            second.error.as_deref(),
+            Some(
+                "medication not found: Medication/later is not in the input before reading \
+                 stopped at an error"
+            )
+        );
         let error = format!("{:#}", reader.next().unwrap().unwrap_err());
-        assert!(error.starts_with("in.ndjson: reading line 2"), "{error}");
+        assert!(error.starts_with("in.ndjson: reading line 3"), "{error}");
         assert!(error.contains("disk on fire"), "{error}");
         assert!(reader.next().is_none());
     }
