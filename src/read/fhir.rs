@@ -1510,6 +1510,27 @@ mod tests {
     }
 
     #[test]
+    fn deeply_nested_input_is_an_error_entry_or_a_fatal_error_not_a_crash() {
+        let mut line = "[".repeat(100_000);
+        line.push('\n');
+        line.push_str(r#"{"resourceType":"MedicationRequest","id":"after","medicationCodeableConcept":{"text":"Lasix"}}"#);
+        line.push('\n');
+        let entries = read(line.as_bytes());
+        assert_eq!(entries.len(), 2);
+        assert!(entries[0].error.as_deref().unwrap().starts_with("not JSON"));
+        assert_eq!(entries[1].text, "Lasix");
+
+        let mut bundles = String::new();
+        for _ in 0..200 {
+            bundles.push_str(r#"{"resourceType":"Bundle","entry":[{"resource":"#);
+        }
+        bundles.push_str("{}");
+        bundles.push_str(&"}]}".repeat(200));
+        let fatal = fatal(format!("{{\n{}", &bundles[1..]).as_bytes());
+        assert!(fatal.contains("recursion limit"), "{fatal}");
+    }
+
+    #[test]
     fn an_empty_input_has_no_entries() {
         assert!(read(b"").is_empty());
         assert!(read(b"\n \n").is_empty());
