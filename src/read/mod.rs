@@ -6,6 +6,7 @@
 pub mod columns;
 pub mod compressed;
 pub mod encoding;
+pub mod fhir;
 pub mod header;
 pub mod input;
 pub mod open;
