@@ -168,9 +168,14 @@ pub struct BatchArgs {
     /// The sheet of an .xlsx, .xls or .ods workbook to read [default: the first]
     #[arg(long = "sheet", value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Write one record per patient instead of one per finding (patients must be contiguous)
+    /// Write one record per patient instead of one per finding, sorted by patient id, whatever
+    /// the order of the rows (`crampcheck merge-summaries` combines the summaries of parts)
     #[arg(long = "summary")]
     pub summary: bool,
+    /// With --summary: the most patients held in memory (about 250 bytes each, plus the ids);
+    /// more is an error that says how to go on
+    #[arg(long = "max-patients", value_name = "N", default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS)]
+    pub max_patients: usize,
     /// Worker threads that resolve entries (reading and writing have a thread each; 1 =
     /// everything on one thread; at most 4 per core) [default: the number of cores]
     #[arg(long = "jobs", short = 'j', value_name = "N", value_parser = jobs)]

@@ -322,6 +322,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                     extra: Vec::new(),
                 },
                 summary: a.summary,
+                max_patients: a.max_patients,
                 jobs,
                 progress: !a.no_progress && !g.quiet && std::io::stderr().is_terminal(),
                 ..cmd::batch::Options::default()
