@@ -87,6 +87,19 @@ pub enum Command {
     Lookup(LookupArgs),
     /// List the knowledge base and its sources
     List(ListArgs),
+    /// Merge `batch --summary` outputs of parts of an input into the summary of the whole
+    #[command(
+        name = "merge-summaries",
+        after_help = "Each input is the output of batch --summary (CSV or JSON Lines, sorted by \
+patient id as batch writes it); the merge streams, holding one record per input. Counts add up, \
+drugs and conditions are united, and the notes, levels and context lines are worked out again \
+from the merged list. Ages that differ give a range (the context lines use the highest) and a \
+note; F and M both given give no line that depends on sex, and a note. The output is in \
+--format, else the inputs' format, sorted by patient id.\n\n\
+Example:\n  crampcheck batch part1.csv --summary -o s1.csv\n  \
+crampcheck batch part2.csv --summary -o s2.csv\n  crampcheck merge-summaries s1.csv s2.csv"
+    )]
+    MergeSummaries(MergeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -200,6 +213,26 @@ fn jobs(s: &str) -> Result<usize, String> {
             "expected a number of worker threads from 1 to {max} (4 per core on this machine)"
         )),
     }
+}
+
+/// `merge-summaries` arguments.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Outputs of batch --summary (- = stdin)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The inputs' format [default: told from the first bytes: `{` is JSON Lines, else CSV]
+    #[arg(long = "input-format", value_enum, value_name = "FORMAT")]
+    pub input_format: Option<SummaryFormatArg>,
+}
+
+/// `merge-summaries --input-format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormatArg {
+    /// CSV, as batch --summary writes by default
+    Csv,
+    /// JSON Lines (batch --summary -f jsonl)
+    Jsonl,
 }
 
 /// `lookup` arguments.

@@ -12,3 +12,4 @@ pub mod open;
 pub mod records;
 pub mod sniff;
 pub mod spreadsheet;
+pub mod summary;

@@ -357,6 +357,17 @@ pub const OLD_FIELDS: [&str; 12] = [
     "context",
 ];
 
+/// A patient id as it was before the CSV writer neutralized it: a leading `'` before a formula
+/// character was added by [`csv::cell`] (an id that itself starts with `'` and a formula
+/// character loses its `'`; JSON Lines keeps every id exactly).
+#[must_use]
+pub fn unneutralize(id: String) -> String {
+    match id.strip_prefix('\'') {
+        Some(rest) if csv::is_formula(rest) => rest.to_owned(),
+        _ => id,
+    }
+}
+
 /// The CSV header line of summaries.
 fn header(out: &mut Vec<u8>) {
     out.extend_from_slice(FIELDS.join(",").as_bytes());
@@ -396,4 +407,17 @@ fn csv_line(out: &mut Vec<u8>, s: &PatientSummary, raw: bool) {
         csv::field(out, t, raw);
     }
     out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_apostrophe_the_csv_writer_added_is_taken_off_and_others_kept() {
+        assert_eq!(unneutralize("'-17".into()), "-17");
+        assert_eq!(unneutralize("'=x".into()), "=x");
+        assert_eq!(unneutralize("O'Brien".into()), "O'Brien");
+        assert_eq!(unneutralize("'quoted'".into()), "'quoted'");
+    }
 }
