@@ -182,6 +182,12 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             grouping: Grouping::new(opts.max_patients),
             summary: Summary::default(),
             sources: opts.sources.iter().map(Source::name).collect(),
+            names: ctx
+                .kb
+                .drugs
+                .iter()
+                .map(|d| d.ingredient.as_str().into())
+                .collect(),
         })
     } else if several {
         Sink::Findings(
@@ -613,6 +619,8 @@ struct Patients<'o> {
     summary: Summary,
     /// The sources' names, for the message when there are too many patients.
     sources: Vec<String>,
+    /// Each drug's ingredient, by drug id, shared by the tallies.
+    names: Vec<Arc<str>>,
 }
 
 impl Sink<'_, '_> {
@@ -660,7 +668,7 @@ impl Sink<'_, '_> {
                         return Err(anyhow!("{name}, row {}: {e}", entry.row));
                     }
                 };
-                add_to_patient(ctx, tally, &mut p.summary, enc);
+                add_to_patient(ctx, &p.names, tally, &mut p.summary, enc);
                 tally.said.add_row(extra);
             }
         }
@@ -689,7 +697,13 @@ impl Sink<'_, '_> {
 }
 
 /// Adds one entry's findings to its patient's tally and to the overall counts.
-fn add_to_patient(ctx: &Context, t: &mut Tally, summary: &mut Summary, enc: &Encoded) {
+fn add_to_patient(
+    ctx: &Context,
+    names: &[Arc<str>],
+    t: &mut Tally,
+    summary: &mut Summary,
+    enc: &Encoded,
+) {
     summary.add_entry(enc);
     t.entries += 1;
     for (status, drug) in enc.outcomes() {
@@ -702,9 +716,10 @@ fn add_to_patient(ctx: &Context, t: &mut Tally, summary: &mut Summary, enc: &Enc
             Status::Clear => {}
         }
         if matches!(status, Status::Flagged | Status::Warning)
-            && let Some(d) = drug.and_then(|d| ctx.kb.drugs.get(d))
+            && let Some(id) = drug
+            && let (Some(d), Some(name)) = (ctx.kb.drugs.get(id), names.get(id))
         {
-            t.add_drug(&d.ingredient, d.level);
+            t.add_drug(name, d.level);
         }
     }
     if enc

@@ -290,9 +290,9 @@ fn tally(raw: &Raw) -> std::result::Result<Tally, String> {
             .ok_or_else(|| format!("drug_levels: `{item}` is not `ingredient (level)`"))?;
         let level =
             Level::parse(level).ok_or_else(|| format!("drug_levels: `{level}` is not a level"))?;
-        t.add_drug(name, level);
+        t.add_drug(&name.into(), level);
     }
-    let names: Vec<&str> = t.drugs.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = t.drugs.iter().map(|(n, _)| &**n).collect();
     if names.join("; ") != raw.flagged_drugs {
         return Err(format!(
             "flagged_drugs `{}` disagrees with drug_levels `{}`",

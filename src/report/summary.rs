@@ -80,7 +80,7 @@ impl PatientSummary {
         };
         let note_items = notes(t);
         let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
-        let names: Vec<&str> = t.drugs.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = t.drugs.iter().map(|(n, _)| &**n).collect();
         let levels: Vec<String> = t
             .drugs
             .iter()

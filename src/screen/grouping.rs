@@ -2,8 +2,9 @@
 //! that any order of rows and any split of the input into parts gives the same totals (every
 //! field is a sum, a maximum or a set union), and a hash of patients with a cap on its size.
 
-use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasher as _;
+use std::sync::Arc;
 
 use crate::kb::Level;
 use crate::screen::context::{Patient, Sex, split_conditions, yes};
@@ -27,8 +28,9 @@ pub struct Tally {
     pub unrecognized: u64,
     /// Records that could not be read.
     pub errors: u64,
-    /// Ingredients flagged or warned about, each with its level, sorted by ingredient.
-    pub drugs: Vec<(String, Level)>,
+    /// Ingredients flagged or warned about, each with its level, sorted by ingredient (names
+    /// shared with the knowledge base's, and a slice of the exact size: a tally is small).
+    pub drugs: Box<[(Arc<str>, Level)]>,
     /// Entries naming quinidine (for its note).
     pub quinidine: u64,
     /// What the rows say about the patient.
@@ -40,8 +42,8 @@ pub struct Tally {
 /// condition named.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Said {
-    /// The lowest and highest age given.
-    pub ages: Option<(u32, u32)>,
+    /// The lowest and highest age given (ages are at most 130).
+    pub ages: Option<(u8, u8)>,
     /// Some row says female.
     pub female: bool,
     /// Some row says male.
@@ -56,8 +58,11 @@ pub struct Said {
 }
 
 impl Said {
-    /// Adds one age.
+    /// Adds one age (an age over 130 is not taken).
     pub fn add_age(&mut self, age: u32) {
+        let Some(age) = u8::try_from(age).ok().filter(|&a| a <= 130) else {
+            return;
+        };
         self.ages = Some(match self.ages {
             None => (age, age),
             Some((lo, hi)) => (lo.min(age), hi.max(age)),
@@ -103,8 +108,8 @@ impl Said {
     /// Merges what another part said.
     pub fn merge(&mut self, other: Said) {
         if let Some((lo, hi)) = other.ages {
-            self.add_age(lo);
-            self.add_age(hi);
+            self.add_age(lo.into());
+            self.add_age(hi.into());
         }
         self.female |= other.female;
         self.male |= other.male;
@@ -124,7 +129,7 @@ impl Said {
     #[must_use]
     pub fn patient(&self) -> Patient {
         Patient {
-            age: self.ages.map(|(_, hi)| hi),
+            age: self.ages.map(|(_, hi)| u32::from(hi)),
             sex: match (self.female, self.male) {
                 (true, false) => Some(Sex::Female),
                 (false, true) => Some(Sex::Male),
@@ -149,18 +154,23 @@ fn settle_conditions(names: &mut Vec<String>) {
 }
 
 impl Tally {
-    /// Adds an ingredient found flagged or with a warning.
-    pub fn add_drug(&mut self, ingredient: &str, level: Level) {
+    /// Adds an ingredient found flagged or with a warning (the higher level when it is there).
+    pub fn add_drug(&mut self, ingredient: &Arc<str>, level: Level) {
         match self
             .drugs
-            .binary_search_by(|(name, _)| name.as_str().cmp(ingredient))
+            .binary_search_by(|(name, _)| (**name).cmp(&**ingredient))
         {
             Ok(i) => {
                 if let Some(d) = self.drugs.get_mut(i) {
                     d.1 = d.1.max(level);
                 }
             }
-            Err(i) => self.drugs.insert(i, (ingredient.to_owned(), level)),
+            Err(i) => {
+                let mut drugs = std::mem::take(&mut self.drugs).into_vec();
+                drugs.reserve_exact(1);
+                drugs.insert(i, (Arc::clone(ingredient), level));
+                self.drugs = drugs.into_boxed_slice();
+            }
         }
     }
 
@@ -191,7 +201,7 @@ impl Tally {
         self.drugs
             .iter()
             .filter(|(_, l)| *l != Level::Warning)
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| &**n)
     }
 }
 
@@ -217,20 +227,27 @@ impl fmt::Display for TooManyPatients {
 
 impl std::error::Error for TooManyPatients {}
 
-/// Patients by id, at most `cap` of them.
-#[derive(Debug)]
+/// Patients by id, at most `cap` of them: the tallies in a vector, found through a table of
+/// their indices (a few bytes per patient), and sorted in place at the end.
 pub struct Grouping {
-    patients: HashMap<Box<str>, Tally, foldhash::fast::RandomState>,
+    patients: Vec<(Box<str>, Tally)>,
+    index: hashbrown::HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+    /// The patient met last (rows of a patient often come together).
+    last: Option<usize>,
     cap: usize,
 }
 
 impl Grouping {
-    /// An empty grouping holding at most `cap` patients.
+    /// An empty grouping holding at most `cap` patients (and never more than `u32::MAX`).
     #[must_use]
     pub fn new(cap: usize) -> Grouping {
         Grouping {
-            patients: HashMap::default(),
-            cap,
+            patients: Vec::new(),
+            index: hashbrown::HashTable::new(),
+            hasher: foldhash::fast::RandomState::default(),
+            last: None,
+            cap: cap.min(u32::MAX as usize),
         }
     }
 
@@ -239,15 +256,40 @@ impl Grouping {
     /// # Errors
     /// When `patient` is new and the grouping already holds `cap` patients.
     pub fn tally(&mut self, patient: &str) -> Result<&mut Tally, TooManyPatients> {
-        if !self.patients.contains_key(patient) {
-            if self.patients.len() >= self.cap {
-                return Err(TooManyPatients { cap: self.cap });
-            }
-            self.patients.insert(patient.into(), Tally::default());
-        }
+        let at = match self.last {
+            Some(i) if self.patients.get(i).is_some_and(|(p, _)| &**p == patient) => i,
+            _ => self.find_or_add(patient)?,
+        };
+        self.last = Some(at);
         self.patients
-            .get_mut(patient)
+            .get_mut(at)
+            .map(|(_, t)| t)
             .ok_or(TooManyPatients { cap: self.cap })
+    }
+
+    fn find_or_add(&mut self, patient: &str) -> Result<usize, TooManyPatients> {
+        let hash = self.hasher.hash_one(patient.as_bytes());
+        let patients = &self.patients;
+        let same = |&i: &u32| {
+            patients
+                .get(i as usize)
+                .is_some_and(|(p, _)| &**p == patient)
+        };
+        if let Some(&i) = self.index.find(hash, same) {
+            return Ok(i as usize);
+        }
+        let n = self.patients.len();
+        let Some(i) = u32::try_from(n).ok().filter(|_| n < self.cap) else {
+            return Err(TooManyPatients { cap: self.cap });
+        };
+        self.patients.push((patient.into(), Tally::default()));
+        let (patients, hasher) = (&self.patients, &self.hasher);
+        self.index.insert_unique(hash, i, |&j| {
+            patients
+                .get(j as usize)
+                .map_or(0, |(p, _)| hasher.hash_one(p.as_bytes()))
+        });
+        Ok(n)
     }
 
     /// Patients held.
@@ -265,9 +307,9 @@ impl Grouping {
     /// Every patient with their tally, sorted by patient id (byte-wise).
     #[must_use]
     pub fn into_sorted(self) -> Vec<(Box<str>, Tally)> {
-        let mut all: Vec<(Box<str>, Tally)> = self.patients.into_iter().collect();
-        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        all
+        let Grouping { mut patients, .. } = self;
+        patients.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        patients
     }
 }
 
@@ -279,7 +321,7 @@ mod tests {
         t.entries += 1;
         if let Some((name, level)) = drug {
             t.flagged += 1;
-            t.add_drug(name, level);
+            t.add_drug(&Arc::from(name), level);
         }
         t.said.add_row(cells);
     }
@@ -315,11 +357,12 @@ mod tests {
         b.merge(a);
         assert_eq!(whole, b);
         assert_eq!(whole.entries, 4);
+        let drugs: Vec<(&str, Level)> = whole.drugs.iter().map(|(n, l)| (&**n, *l)).collect();
         assert_eq!(
-            whole.drugs,
+            drugs,
             [
-                ("hydrochlorothiazide".to_owned(), Level::Moderate),
-                ("simvastatin".to_owned(), Level::Low)
+                ("hydrochlorothiazide", Level::Moderate),
+                ("simvastatin", Level::Low)
             ]
         );
         assert_eq!(whole.said.conditions, ["arthritis", "Cirrhosis", "PVD"]);
