@@ -189,6 +189,10 @@ pub struct BatchArgs {
     /// more is an error that says how to go on
     #[arg(long = "max-patients", value_name = "N", default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS)]
     pub max_patients: usize,
+    /// With --summary: the input is sorted by patient id (byte-wise), so each patient is written
+    /// when the next starts, one patient in memory; a patient out of order is an error
+    #[arg(long = "sorted", requires = "summary")]
+    pub sorted: bool,
     /// Worker threads that resolve entries (reading and writing have a thread each; 1 =
     /// everything on one thread; at most 4 per core) [default: the number of cores]
     #[arg(long = "jobs", short = 'j', value_name = "N", value_parser = jobs)]

@@ -324,6 +324,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 },
                 summary: a.summary,
                 max_patients: a.max_patients,
+                sorted: a.sorted,
                 jobs,
                 progress: !a.no_progress && !g.quiet && std::io::stderr().is_terminal(),
                 ..cmd::batch::Options::default()

@@ -37,6 +37,9 @@ pub struct Options {
     pub summary: bool,
     /// With `summary`: the most patients held in memory (more is an error).
     pub max_patients: usize,
+    /// With `summary`: the input is sorted by patient id, so patients are written as they end,
+    /// in constant memory (a patient out of order is an error).
+    pub sorted: bool,
     /// Worker threads; 1 = read, resolve and write on the calling thread, no other thread.
     pub jobs: usize,
     /// Show a progress bar on stderr when it is a terminal.
@@ -53,6 +56,7 @@ impl Default for Options {
             columns: BatchColumns::default(),
             summary: false,
             max_patients: DEFAULT_MAX_PATIENTS,
+            sorted: false,
             jobs: 1,
             progress: false,
             cache_size: 50_000,
@@ -179,7 +183,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     let mut sink = if opts.summary {
         Sink::Patients(Patients {
             writer: SummaryWriter::new(format, ctx.raw, out).with_page(&ctx.kb, &ctx.view),
-            grouping: Grouping::new(opts.max_patients),
+            grouping: Grouping::new(if opts.sorted { 1 } else { opts.max_patients }),
             summary: Summary::default(),
             sources: opts.sources.iter().map(Source::name).collect(),
             names: ctx
@@ -188,6 +192,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
                 .iter()
                 .map(|d| d.ingredient.as_str().into())
                 .collect(),
+            sorted: opts.sorted,
         })
     } else if several {
         Sink::Findings(
@@ -612,7 +617,8 @@ enum Sink<'k, 'o> {
     Patients(Patients<'o>),
 }
 
-/// `--summary`: every patient's tally, written sorted by patient at the end.
+/// `--summary`: every patient's tally, written sorted by patient at the end (with `--sorted`,
+/// each patient when the next starts).
 struct Patients<'o> {
     writer: SummaryWriter<&'o mut dyn Write>,
     grouping: Grouping,
@@ -621,6 +627,8 @@ struct Patients<'o> {
     sources: Vec<String>,
     /// Each drug's ingredient, by drug id, shared by the tallies.
     names: Vec<Arc<str>>,
+    /// The input is sorted by patient: each patient is written when the next one starts.
+    sorted: bool,
 }
 
 impl Sink<'_, '_> {
@@ -661,6 +669,23 @@ impl Sink<'_, '_> {
         match self {
             Sink::Findings(w) => w.write(entry, enc)?,
             Sink::Patients(p) => {
+                if p.sorted && !p.grouping.is_empty() && !p.grouping.contains(entry.patient) {
+                    let done = std::mem::replace(&mut p.grouping, Grouping::new(1));
+                    for (patient, tally) in done.into_sorted() {
+                        if entry.patient < &*patient {
+                            let name = p.sources.get(source).map_or("<input>", String::as_str);
+                            return Err(anyhow!(
+                                "{name}, row {}: patient {:?} comes after {patient:?}: with \
+                                 --sorted the input must be sorted by patient id (byte-wise); \
+                                 sort it so, or leave --sorted out",
+                                entry.row,
+                                entry.patient
+                            ));
+                        }
+                        p.writer
+                            .write(&PatientSummary::new(&ctx.kb, &patient, &tally))?;
+                    }
+                }
                 let tally = match p.grouping.tally(entry.patient) {
                     Ok(t) => t,
                     Err(e) => {

@@ -217,9 +217,10 @@ impl fmt::Display for TooManyPatients {
         write!(
             f,
             "more patients than --max-patients {} (the patients --summary holds in memory): \
-             raise it with --max-patients N, or split the input into parts of fewer patients, \
-             run batch --summary on each and combine them with `crampcheck merge-summaries` \
-             (which streams, whatever the number of patients)",
+             raise it with --max-patients N; or sort the input by patient id (byte-wise) and \
+             give --sorted, which holds one patient at a time; or split the input into parts of \
+             fewer patients, run batch --summary on each and combine them with `crampcheck \
+             merge-summaries` (which streams, whatever the number of patients)",
             self.cap
         )
     }
@@ -290,6 +291,20 @@ impl Grouping {
                 .map_or(0, |(p, _)| hasher.hash_one(p.as_bytes()))
         });
         Ok(n)
+    }
+
+    /// Whether `patient` is held.
+    #[must_use]
+    pub fn contains(&self, patient: &str) -> bool {
+        let hash = self.hasher.hash_one(patient.as_bytes());
+        let patients = &self.patients;
+        self.index
+            .find(hash, |&i| {
+                patients
+                    .get(i as usize)
+                    .is_some_and(|(p, _)| &**p == patient)
+            })
+            .is_some()
     }
 
     /// Patients held.

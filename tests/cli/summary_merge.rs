@@ -311,6 +311,7 @@ fn more_patients_than_max_patients_is_an_error_naming_the_cap_and_what_to_do() {
         "whole.csv, row ",
         "more patients than --max-patients 399",
         "raise it with --max-patients N",
+        "give --sorted",
         "crampcheck merge-summaries",
     ] {
         assert!(err.contains(part), "{part}: {err}");
@@ -426,4 +427,33 @@ fn merge_reads_standard_input_and_writes_the_format_asked_for() {
             .write_stdin(whole),
     );
     assert!(csv == summary(Path::new("data/sample/batch.csv"), &[]));
+}
+
+#[test]
+fn sorted_input_with_sorted_gives_the_same_summary_one_patient_at_a_time() {
+    let w = whole();
+    let mut rows = w.rows.clone();
+    rows.sort_by(|a, b| a[0].as_bytes().cmp(b[0].as_bytes()));
+    let path = w.dir.path().join("sorted.csv");
+    write_csv(&path, &rows);
+    // One patient held at a time: a cap of 1 is no limit with --sorted.
+    let out = summary(&path, &["--sorted", "--max-patients", "1"]);
+    assert!(out == w.csv, "--sorted differs from the grouping");
+    let unsorted = w.dir.path().join("whole.csv");
+    let target = w.dir.path().join("out.csv");
+    let out = crampcheck()
+        .args(["batch", "--summary", "--sorted"])
+        .arg(&unsorted)
+        .arg("-o")
+        .arg(&target)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("whole.csv, row ") && err.contains("with --sorted the input must be sorted"),
+        "{err}"
+    );
+    assert!(!target.exists(), "no partial -o file");
 }
