@@ -185,8 +185,8 @@ pub struct BatchArgs {
     /// the order of the rows (`crampcheck merge-summaries` combines the summaries of parts)
     #[arg(long = "summary")]
     pub summary: bool,
-    /// With --summary: the most patients held in memory (about 250 bytes each, plus the ids);
-    /// more is an error that says how to go on
+    /// With --summary: the most patients held in memory (about 200 bytes each: 200 MB at the
+    /// default); more is an error that says how to go on
     #[arg(long = "max-patients", value_name = "N", default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS)]
     pub max_patients: usize,
     /// With --summary: the input is sorted by patient id (byte-wise), so each patient is written
