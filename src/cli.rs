@@ -228,6 +228,13 @@ pub struct MergeArgs {
     /// The inputs' format [default: told from the first bytes: `{` is JSON Lines, else CSV]
     #[arg(long = "input-format", value_enum, value_name = "FORMAT")]
     pub input_format: Option<SummaryFormatArg>,
+    /// The inputs need not be sorted by patient (summaries written one after another, say):
+    /// patients are grouped in memory, up to --max-patients, instead of streamed
+    #[arg(long = "unsorted")]
+    pub unsorted: bool,
+    /// With --unsorted: the most patients held in memory (about 200 bytes each)
+    #[arg(long = "max-patients", value_name = "N", default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS, requires = "unsorted")]
+    pub max_patients: usize,
 }
 
 /// `merge-summaries --input-format` values.

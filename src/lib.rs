@@ -342,6 +342,8 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                     cli::SummaryFormatArg::Csv => read::summary::SummaryFormat::Csv,
                     cli::SummaryFormatArg::Jsonl => read::summary::SummaryFormat::Jsonl,
                 }),
+                unsorted: a.unsorted,
+                max_patients: a.max_patients,
             };
             cmd::merge::run(&ctx, &opts, target)?
         }

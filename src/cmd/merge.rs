@@ -1,6 +1,7 @@
 //! `merge-summaries`: combines `batch --summary` outputs of parts of an input into the summary
 //! of the whole. Each input is sorted by patient, so the merge streams: it holds one record per
-//! input, whatever the number of patients, and writes patients sorted by id.
+//! input, whatever the number of patients, and writes patients sorted by id. With `--unsorted`
+//! (summaries written one after another, say), patients are grouped in memory instead.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -13,6 +14,7 @@ use crate::read::input::Source;
 use crate::read::summary::{SummaryFormat, SummaryReader, SummaryRecord};
 use crate::report::Format;
 use crate::report::summary::{PatientSummary, SummaryWriter};
+use crate::screen::grouping::{Grouping, Tally};
 
 /// Options of `merge-summaries`.
 #[derive(Clone, Debug, Default)]
@@ -21,6 +23,10 @@ pub struct Options {
     pub sources: Vec<Source>,
     /// Their format, when not told from their first bytes.
     pub format: Option<SummaryFormat>,
+    /// The inputs need not be sorted: patients are grouped in memory, up to `max_patients`.
+    pub unsorted: bool,
+    /// With `unsorted`: the most patients held.
+    pub max_patients: usize,
 }
 
 /// One input and the record it is at.
@@ -41,7 +47,8 @@ impl Part {
         {
             bail!(
                 "{}: line {}: patient {:?} comes after {:?}: not sorted by patient id, as \
-                 batch --summary writes it (merge-summaries reads its output as written)",
+                 batch --summary writes it; give --unsorted for summaries written one after \
+                 another or reordered (grouped in memory, up to --max-patients)",
                 self.reader.name(),
                 next.line,
                 next.patient,
@@ -69,7 +76,9 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             last: None,
             records: 0,
         };
-        part.advance()?;
+        if !opts.unsorted {
+            part.advance()?;
+        }
         parts.push(part);
     }
     let format = ctx
@@ -79,6 +88,9 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             Some(SummaryFormat::Csv) | None => Format::Csv,
         });
     let mut writer = SummaryWriter::new(format, ctx.raw, out).with_page(&ctx.kb, &ctx.view);
+    if opts.unsorted {
+        return grouped(ctx, opts, &mut parts, writer);
+    }
     // The next patient of each part, lowest first.
     let mut heads: BinaryHeap<Reverse<(String, usize)>> = parts
         .iter()
@@ -87,7 +99,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         .collect();
     let mut patients = 0u64;
     while let Some(Reverse((patient, first))) = heads.pop() {
-        let mut tally = crate::screen::grouping::Tally::default();
+        let mut tally = Tally::default();
         let mut take = |i: usize, heads: &mut BinaryHeap<Reverse<(String, usize)>>| {
             let Some(part) = parts.get_mut(i) else {
                 return Ok(());
@@ -115,8 +127,38 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         patients += 1;
     }
     writer.finish()?;
+    Ok(outcome(&parts, patients))
+}
+
+/// `--unsorted`: every record of every input into one grouping, written sorted at the end.
+fn grouped(
+    ctx: &Context,
+    opts: &Options,
+    parts: &mut [Part],
+    mut writer: SummaryWriter<&mut dyn Write>,
+) -> Result<Outcome> {
+    let mut grouping = Grouping::new(opts.max_patients);
+    for part in parts.iter_mut() {
+        while let Some(rec) = part.reader.next_record()? {
+            part.records += 1;
+            match grouping.tally(&rec.patient) {
+                Ok(t) => t.merge(rec.tally),
+                Err(e) => bail!("{}: line {}: {e}", part.reader.name(), rec.line),
+            }
+        }
+    }
+    let mut patients = 0u64;
+    for (patient, tally) in grouping.into_sorted() {
+        writer.write(&PatientSummary::new(&ctx.kb, &patient, &tally))?;
+        patients += 1;
+    }
+    writer.finish()?;
+    Ok(outcome(parts, patients))
+}
+
+fn outcome(parts: &[Part], patients: u64) -> Outcome {
     let records: u64 = parts.iter().map(|p| p.records).sum();
-    Ok(Outcome {
+    Outcome {
         summary: None,
         messages: vec![format!(
             "merged {records} summary {} of {} {} into {patients} {}",
@@ -125,5 +167,5 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             if parts.len() == 1 { "input" } else { "inputs" },
             if patients == 1 { "patient" } else { "patients" },
         )],
-    })
+    }
 }

@@ -1,5 +1,6 @@
 //! Reading `batch --summary` output back (CSV or JSON Lines, told from the first bytes or
-//! given): each record becomes the patient's [`Tally`], checked against its own derived fields;
+//! given; CSV summaries written one after another read as one, their headers skipped): each
+//! record becomes the patient's [`Tally`], checked against its own derived fields;
 //! per-finding records, summaries of the older format and anything else are refused with the
 //! file and line.
 
@@ -170,10 +171,16 @@ impl SummaryReader {
                 headers,
                 record,
             } => {
-                let more = rdr.read_record(record).map_err(|e| {
-                    let line = e.position().map_or(0, csv::Position::line);
-                    anyhow!("{name}: line {line}: {e}")
-                })?;
+                let more = loop {
+                    let more = rdr.read_record(record).map_err(|e| {
+                        let line = e.position().map_or(0, csv::Position::line);
+                        anyhow!("{name}: line {line}: {e}")
+                    })?;
+                    // The header again: summaries written one after another (`cat`).
+                    if !(more && record == headers) {
+                        break more;
+                    }
+                };
                 if !more {
                     return Ok(None);
                 }

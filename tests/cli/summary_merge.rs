@@ -457,3 +457,41 @@ fn sorted_input_with_sorted_gives_the_same_summary_one_patient_at_a_time() {
     );
     assert!(!target.exists(), "no partial -o file");
 }
+
+#[test]
+fn summaries_written_one_after_another_merge_with_unsorted() {
+    let w = whole();
+    let (mut csv, mut jsonl) = (Vec::new(), Vec::new());
+    for (i, pair) in [0, 2_500, 3_100, w.rows.len()].windows(2).enumerate() {
+        let input = w.dir.path().join(format!("cut{i}.csv"));
+        write_csv(&input, &w.rows[pair[0]..pair[1]]);
+        csv.extend(summary(&input, &[]));
+        jsonl.extend(summary(&input, &["-f", "jsonl"]));
+    }
+    let (cat_csv, cat_jsonl) = (w.dir.path().join("cat.csv"), w.dir.path().join("cat.jsonl"));
+    fs::write(&cat_csv, &csv).unwrap();
+    fs::write(&cat_jsonl, &jsonl).unwrap();
+    assert!(merge(&[cat_csv.clone()], &["--unsorted"]) == w.csv);
+    assert!(merge(&[cat_jsonl.clone()], &["--unsorted"]) == w.jsonl);
+    let err = merge_error(
+        w.dir.path(),
+        "cat2.jsonl",
+        std::str::from_utf8(&jsonl).unwrap(),
+    );
+    assert!(
+        err.contains("not sorted by patient id") && err.contains("give --unsorted"),
+        "{err}"
+    );
+    let out = crampcheck()
+        .args(["merge-summaries", "--unsorted", "--max-patients", "10"])
+        .arg(&cat_csv)
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("cat.csv: line ") && err.contains("more patients than --max-patients 10"),
+        "{err}"
+    );
+}
