@@ -471,8 +471,8 @@ fn summaries_written_one_after_another_merge_with_unsorted() {
     let (cat_csv, cat_jsonl) = (w.dir.path().join("cat.csv"), w.dir.path().join("cat.jsonl"));
     fs::write(&cat_csv, &csv).unwrap();
     fs::write(&cat_jsonl, &jsonl).unwrap();
-    assert!(merge(&[cat_csv.clone()], &["--unsorted"]) == w.csv);
-    assert!(merge(&[cat_jsonl.clone()], &["--unsorted"]) == w.jsonl);
+    assert!(merge(std::slice::from_ref(&cat_csv), &["--unsorted"]) == w.csv);
+    assert!(merge(std::slice::from_ref(&cat_jsonl), &["--unsorted"]) == w.jsonl);
     let err = merge_error(
         w.dir.path(),
         "cat2.jsonl",
