@@ -373,6 +373,57 @@ mod tests {
         assert_eq!(sniff(b" \n"), None);
     }
 
+    fn round_trip(t: &Tally) -> std::result::Result<Tally, String> {
+        let kb = crate::kb::Kb::builtin().unwrap();
+        let written = crate::report::summary::PatientSummary::new(&kb, "P1", t);
+        let json = serde_json::to_string(&written).unwrap();
+        tally(&serde_json::from_str::<Raw>(&json).unwrap())
+    }
+
+    #[test]
+    fn a_summary_read_back_holds_the_tally_it_was_written_from() {
+        let mut t = Tally {
+            entries: 7,
+            flagged: 3,
+            warnings: 1,
+            review: 1,
+            unrecognized: 1,
+            errors: 1,
+            quinidine: 2,
+            ..Tally::default()
+        };
+        t.add_drug(&"quinine".into(), Level::Warning);
+        t.add_drug(&"hydrochlorothiazide".into(), Level::Moderate);
+        t.said.add_row(&["64", "F", "yes", "", "PVD; gout"]);
+        t.said.add_row(&["66", "M", "", "yes", "pvd"]);
+        assert_eq!(round_trip(&t), Ok(t.clone()));
+        assert_eq!(round_trip(&Tally::default()), Ok(Tally::default()));
+    }
+
+    #[test]
+    fn a_record_whose_derived_fields_were_edited_is_refused() {
+        let kb = crate::kb::Kb::builtin().unwrap();
+        let mut t = Tally {
+            entries: 1,
+            flagged: 1,
+            ..Tally::default()
+        };
+        t.add_drug(&"atorvastatin".into(), Level::Low);
+        let written = crate::report::summary::PatientSummary::new(&kb, "P1", &t);
+        let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+            let mut v = serde_json::to_value(&written).unwrap();
+            f(&mut v);
+            tally(&serde_json::from_value::<Raw>(v).unwrap()).unwrap_err()
+        };
+        assert!(edit(&|v| v["highest_level"] = "high".into()).contains("highest_level"));
+        assert!(edit(&|v| v["quinine"] = "yes".into()).contains("quinine"));
+        assert!(edit(&|v| v["flagged_drugs"] = "simvastatin".into()).contains("flagged_drugs"));
+        assert!(edit(&|v| v["drug_levels"] = "atorvastatin".into()).contains("ingredient (level)"));
+        assert!(edit(&|v| v["age"] = "sixty".into()).contains("age"));
+        assert!(edit(&|v| v["sex"] = "X".into()).contains("sex"));
+        assert!(edit(&|v| v["dialysis"] = "maybe".into()).contains("dialysis"));
+    }
+
     #[test]
     fn finding_records_and_older_summaries_are_named_as_such() {
         let findings = ["patient", "row", "input", "status", "ingredient"];
