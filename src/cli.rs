@@ -187,7 +187,7 @@ pub struct BatchArgs {
     pub summary: bool,
     /// With --summary: the most patients held in memory (about 200 bytes each: 200 MB at the
     /// default); more is an error that says how to go on
-    #[arg(long = "max-patients", value_name = "N", default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS)]
+    #[arg(long = "max-patients", value_name = "N", value_parser = patients, default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS)]
     pub max_patients: usize,
     /// With --summary: the input is sorted by patient id (byte-wise), so each patient is written
     /// when the next starts, one patient in memory; a patient out of order is an error
@@ -219,6 +219,14 @@ fn jobs(s: &str) -> Result<usize, String> {
     }
 }
 
+/// Parses `--max-patients`: a whole number of 1 or more.
+fn patients(s: &str) -> Result<usize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| "expected a number of patients, 1 or more".to_owned())
+}
+
 /// `merge-summaries` arguments.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -233,7 +241,7 @@ pub struct MergeArgs {
     #[arg(long = "unsorted")]
     pub unsorted: bool,
     /// With --unsorted: the most patients held in memory (about 200 bytes each)
-    #[arg(long = "max-patients", value_name = "N", default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS, requires = "unsorted")]
+    #[arg(long = "max-patients", value_name = "N", value_parser = patients, default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS, requires = "unsorted")]
     pub max_patients: usize,
 }
 
@@ -330,6 +338,15 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn max_patients_is_a_whole_number_of_one_or_more() {
+        assert_eq!(patients("1"), Ok(1));
+        assert_eq!(patients("1000000"), Ok(1_000_000));
+        for bad in ["0", "-1", "x", "", "1e6"] {
+            assert!(patients(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
