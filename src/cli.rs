@@ -87,6 +87,19 @@ pub enum Command {
     Lookup(LookupArgs),
     /// List the knowledge base and its sources
     List(ListArgs),
+    /// Merge `batch --summary` outputs of parts of an input into the summary of the whole
+    #[command(
+        name = "merge-summaries",
+        after_help = "Each input is the output of batch --summary (CSV or JSON Lines, sorted by \
+patient id as batch writes it); the merge streams, holding one record per input. Counts add up, \
+drugs and conditions are united, and the notes, levels and context lines are worked out again \
+from the merged list. Ages that differ give a range (the context lines use the highest) and a \
+note; F and M both given give no line that depends on sex, and a note. The output is in \
+--format, else the inputs' format, sorted by patient id.\n\n\
+Example:\n  crampcheck batch part1.csv --summary -o s1.csv\n  \
+crampcheck batch part2.csv --summary -o s2.csv\n  crampcheck merge-summaries s1.csv s2.csv"
+    )]
+    MergeSummaries(MergeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     Completions(CompletionsArgs),
     /// Print the man page (roff)
@@ -168,9 +181,18 @@ pub struct BatchArgs {
     /// The sheet of an .xlsx, .xls or .ods workbook to read [default: the first]
     #[arg(long = "sheet", value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Write one record per patient instead of one per finding (patients must be contiguous)
+    /// Write one record per patient instead of one per finding, sorted by patient id, whatever
+    /// the order of the rows (`crampcheck merge-summaries` combines the summaries of parts)
     #[arg(long = "summary")]
     pub summary: bool,
+    /// With --summary: the most patients held in memory (about 200 bytes each: 200 MB at the
+    /// default); more is an error that says how to go on
+    #[arg(long = "max-patients", value_name = "N", value_parser = patients, default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS)]
+    pub max_patients: usize,
+    /// With --summary: the input is sorted by patient id (byte-wise), so each patient is written
+    /// when the next starts, one patient in memory; a patient out of order is an error
+    #[arg(long = "sorted", requires = "summary")]
+    pub sorted: bool,
     /// Worker threads that resolve entries (reading and writing have a thread each; 1 =
     /// everything on one thread; at most 4 per core) [default: the number of cores]
     #[arg(long = "jobs", short = 'j', value_name = "N", value_parser = jobs)]
@@ -195,6 +217,41 @@ fn jobs(s: &str) -> Result<usize, String> {
             "expected a number of worker threads from 1 to {max} (4 per core on this machine)"
         )),
     }
+}
+
+/// Parses `--max-patients`: a whole number of 1 or more.
+fn patients(s: &str) -> Result<usize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| "expected a number of patients, 1 or more".to_owned())
+}
+
+/// `merge-summaries` arguments.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Outputs of batch --summary (- = stdin)
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The inputs' format [default: told from the first bytes: `{` is JSON Lines, else CSV]
+    #[arg(long = "input-format", value_enum, value_name = "FORMAT")]
+    pub input_format: Option<SummaryFormatArg>,
+    /// The inputs need not be sorted by patient (summaries written one after another, say):
+    /// patients are grouped in memory, up to --max-patients, instead of streamed
+    #[arg(long = "unsorted")]
+    pub unsorted: bool,
+    /// With --unsorted: the most patients held in memory (about 200 bytes each)
+    #[arg(long = "max-patients", value_name = "N", value_parser = patients, default_value_t = crate::screen::grouping::DEFAULT_MAX_PATIENTS, requires = "unsorted")]
+    pub max_patients: usize,
+}
+
+/// `merge-summaries --input-format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormatArg {
+    /// CSV, as batch --summary writes by default
+    Csv,
+    /// JSON Lines (batch --summary -f jsonl)
+    Jsonl,
 }
 
 /// `lookup` arguments.
@@ -281,6 +338,15 @@ mod tests {
     #[test]
     fn verify_cli() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn max_patients_is_a_whole_number_of_one_or_more() {
+        assert_eq!(patients("1"), Ok(1));
+        assert_eq!(patients("1000000"), Ok(1_000_000));
+        for bad in ["0", "-1", "x", "", "1e6"] {
+            assert!(patients(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -177,6 +177,7 @@ fn protected(cli: &Cli) -> Vec<output::Protected> {
     let mut files: Vec<output::Protected> = match &cli.command {
         Command::Batch(b) => b.files.iter().map(|p| input(p)).collect(),
         Command::Check(c) => c.file.iter().map(|p| input(p)).collect(),
+        Command::MergeSummaries(m) => m.files.iter().map(|p| input(p)).collect(),
         _ => Vec::new(),
     };
     files.push(input(std::path::Path::new("-")));
@@ -322,11 +323,29 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                     extra: Vec::new(),
                 },
                 summary: a.summary,
+                max_patients: a.max_patients,
+                sorted: a.sorted,
                 jobs,
                 progress: !a.no_progress && !g.quiet && std::io::stderr().is_terminal(),
                 ..cmd::batch::Options::default()
             };
             cmd::batch::run(&ctx, &opts, target)?
+        }
+        Command::MergeSummaries(a) => {
+            let opts = cmd::merge::Options {
+                sources: a
+                    .files
+                    .iter()
+                    .map(|p| read::input::Source::from_path(p))
+                    .collect(),
+                format: a.input_format.map(|f| match f {
+                    cli::SummaryFormatArg::Csv => read::summary::SummaryFormat::Csv,
+                    cli::SummaryFormatArg::Jsonl => read::summary::SummaryFormat::Jsonl,
+                }),
+                unsorted: a.unsorted,
+                max_patients: a.max_patients,
+            };
+            cmd::merge::run(&ctx, &opts, target)?
         }
         Command::Lookup(a) => {
             cmd::lookup::run(&ctx, &cmd::lookup::Options { names: a.names }, target)?

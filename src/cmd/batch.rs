@@ -13,12 +13,11 @@ use anyhow::{Result, anyhow};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Context, Outcome, check};
-use crate::kb::Level;
 use crate::read::input::{BatchColumns, BatchReader, Source};
 use crate::report::summary::{PatientSummary, SummaryWriter};
 use crate::report::{Encoded, Entry, Format, RecordEncoder, Summary, Writer};
 use crate::screen::Status;
-use crate::screen::context::{self, Sex};
+use crate::screen::grouping::{DEFAULT_MAX_PATIENTS, Grouping, Tally};
 
 /// Records per chunk: the unit of work handed to a worker and written at once.
 const CHUNK: usize = 4096;
@@ -36,6 +35,11 @@ pub struct Options {
     pub columns: BatchColumns,
     /// One record per patient instead of per finding.
     pub summary: bool,
+    /// With `summary`: the most patients held in memory (more is an error).
+    pub max_patients: usize,
+    /// With `summary`: the input is sorted by patient id, so patients are written as they end,
+    /// in constant memory (a patient out of order is an error).
+    pub sorted: bool,
     /// Worker threads; 1 = read, resolve and write on the calling thread, no other thread.
     pub jobs: usize,
     /// Show a progress bar on stderr when it is a terminal.
@@ -51,6 +55,8 @@ impl Default for Options {
             sources: Vec::new(),
             columns: BatchColumns::default(),
             summary: false,
+            max_patients: DEFAULT_MAX_PATIENTS,
+            sorted: false,
             jobs: 1,
             progress: false,
             cache_size: 50_000,
@@ -175,11 +181,19 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     let records = RecordEncoder::new(format, ctx.raw, &ctx.kb);
     let several = opts.sources.len() > 1;
     let mut sink = if opts.summary {
-        Sink::Patients(
-            SummaryWriter::new(format, ctx.raw, out).with_page(&ctx.kb, &ctx.view),
-            None,
-            Summary::default(),
-        )
+        Sink::Patients(Patients {
+            writer: SummaryWriter::new(format, ctx.raw, out).with_page(&ctx.kb, &ctx.view),
+            grouping: Grouping::new(if opts.sorted { 1 } else { opts.max_patients }),
+            summary: Summary::default(),
+            sources: opts.sources.iter().map(Source::name).collect(),
+            names: ctx
+                .kb
+                .drugs
+                .iter()
+                .map(|d| d.ingredient.as_str().into())
+                .collect(),
+            sorted: opts.sorted,
+        })
     } else if several {
         Sink::Findings(
             Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color)
@@ -600,11 +614,21 @@ impl Shared {
 /// Where the records go: per finding, or per patient.
 enum Sink<'k, 'o> {
     Findings(Writer<'k, &'o mut dyn Write>),
-    Patients(
-        SummaryWriter<&'o mut dyn Write>,
-        Option<PatientSummary>,
-        Summary,
-    ),
+    Patients(Patients<'o>),
+}
+
+/// `--summary`: every patient's tally, written sorted by patient at the end (with `--sorted`,
+/// each patient when the next starts).
+struct Patients<'o> {
+    writer: SummaryWriter<&'o mut dyn Write>,
+    grouping: Grouping,
+    summary: Summary,
+    /// The sources' names, for the message when there are too many patients.
+    sources: Vec<String>,
+    /// Each drug's ingredient, by drug id, shared by the tallies.
+    names: Vec<Arc<str>>,
+    /// The input is sorted by patient: each patient is written when the next one starts.
+    sorted: bool,
 }
 
 impl Sink<'_, '_> {
@@ -626,7 +650,7 @@ impl Sink<'_, '_> {
                         .iter()
                         .map(|r| chunk.text.get(r.clone()).unwrap_or_default())
                         .collect();
-                    self.write_entry(ctx, entry, enc, &extra)?;
+                    self.write_entry(ctx, chunk.source, entry, enc, &extra)?;
                 }
             }
         }
@@ -637,28 +661,40 @@ impl Sink<'_, '_> {
     fn write_entry(
         &mut self,
         ctx: &Context,
+        source: usize,
         entry: Entry<'_>,
         enc: &Encoded,
         extra: &[&str],
     ) -> Result<()> {
         match self {
             Sink::Findings(w) => w.write(entry, enc)?,
-            Sink::Patients(w, current, summary) => {
-                if current.as_ref().is_some_and(|p| p.patient != entry.patient)
-                    && let Some(done) = current.take()
-                {
-                    let mut done = done;
-                    done.settle(&ctx.kb);
-                    w.write(&done)?;
+            Sink::Patients(p) => {
+                if p.sorted && !p.grouping.is_empty() && !p.grouping.contains(entry.patient) {
+                    let done = std::mem::replace(&mut p.grouping, Grouping::new(1));
+                    for (patient, tally) in done.into_sorted() {
+                        if entry.patient < &*patient {
+                            let name = p.sources.get(source).map_or("<input>", String::as_str);
+                            return Err(anyhow!(
+                                "{name}, row {}: patient {:?} comes after {patient:?}: with \
+                                 --sorted the input must be sorted by patient id (byte-wise); \
+                                 sort it so, or leave --sorted out",
+                                entry.row,
+                                entry.patient
+                            ));
+                        }
+                        p.writer
+                            .write(&PatientSummary::new(&ctx.kb, &patient, &tally))?;
+                    }
                 }
-                let p = current.get_or_insert_with(|| PatientSummary {
-                    patient: entry.patient.to_owned(),
-                    highest_level: String::new(),
-                    quinine: "no".into(),
-                    ..PatientSummary::default()
-                });
-                add_to_patient(ctx, p, summary, entry.row, enc);
-                add_context(p, extra);
+                let tally = match p.grouping.tally(entry.patient) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        let name = p.sources.get(source).map_or("<input>", String::as_str);
+                        return Err(anyhow!("{name}, row {}: {e}", entry.row));
+                    }
+                };
+                add_to_patient(ctx, &p.names, tally, &mut p.summary, enc);
+                tally.said.add_row(extra);
             }
         }
         Ok(())
@@ -668,87 +704,55 @@ impl Sink<'_, '_> {
     fn finish(self, ctx: &Context) -> Result<Summary> {
         Ok(match self {
             Sink::Findings(w) => w.finish()?,
-            Sink::Patients(mut w, current, summary) => {
-                if let Some(mut p) = current {
-                    p.settle(&ctx.kb);
-                    w.write(&p)?;
+            Sink::Patients(p) => {
+                let Patients {
+                    mut writer,
+                    grouping,
+                    summary,
+                    ..
+                } = p;
+                for (patient, tally) in grouping.into_sorted() {
+                    writer.write(&PatientSummary::new(&ctx.kb, &patient, &tally))?;
                 }
-                w.finish()?;
+                writer.finish()?;
                 summary
             }
         })
     }
 }
 
-/// Adds what a record's context columns say to its patient: the first age and sex given, yes
-/// to pregnant or dialysis on any row, and every condition named.
-fn add_context(p: &mut PatientSummary, extra: &[&str]) {
-    let field = |i: usize| extra.get(i).copied().unwrap_or_default().trim();
-    let who = &mut p.patient_info;
-    if who.age.is_none() {
-        who.age = field(0).parse::<u32>().ok().filter(|&a| a <= 130);
-    }
-    if who.sex.is_none() {
-        who.sex = Sex::parse(field(1));
-    }
-    who.pregnant |= context::yes(field(2));
-    who.dialysis |= context::yes(field(3));
-    for c in context::split_conditions(field(4)) {
-        if !who.conditions.iter().any(|k| k.eq_ignore_ascii_case(&c)) {
-            who.conditions.push(c);
-        }
-    }
-}
-
-/// Adds one entry's findings to its patient's summary and to the overall counts.
+/// Adds one entry's findings to its patient's tally and to the overall counts.
 fn add_to_patient(
     ctx: &Context,
-    p: &mut PatientSummary,
+    names: &[Arc<str>],
+    t: &mut Tally,
     summary: &mut Summary,
-    row: u64,
     enc: &Encoded,
 ) {
     summary.add_entry(enc);
-    p.entries += 1;
-    let mut highest: Option<Level> = Level::parse(&p.highest_level);
+    t.entries += 1;
     for (status, drug) in enc.outcomes() {
         match status {
-            Status::Flagged => p.flagged += 1,
-            Status::Warning => {
-                p.warnings += 1;
-                p.quinine = "yes".into();
-            }
-            Status::Review => p.review += 1,
-            Status::Unrecognized => p.unrecognized += 1,
-            Status::Error => p.errors += 1,
+            Status::Flagged => t.flagged += 1,
+            Status::Warning => t.warnings += 1,
+            Status::Review => t.review += 1,
+            Status::Unrecognized => t.unrecognized += 1,
+            Status::Error => t.errors += 1,
             Status::Clear => {}
         }
         if matches!(status, Status::Flagged | Status::Warning)
-            && let Some(d) = drug.and_then(|d| ctx.kb.drugs.get(d))
+            && let Some(id) = drug
+            && let (Some(d), Some(name)) = (ctx.kb.drugs.get(id), names.get(id))
         {
-            highest = highest.max(Some(d.level));
-            if !p.flagged_drugs.split("; ").any(|x| x == d.ingredient) {
-                if !p.flagged_drugs.is_empty() {
-                    p.flagged_drugs.push_str("; ");
-                }
-                p.flagged_drugs.push_str(&d.ingredient);
-            }
+            t.add_drug(name, d.level);
         }
     }
-    p.highest_level = highest.map(|l| l.as_str().to_owned()).unwrap_or_default();
-    for f in enc.table_findings() {
-        if f.status == Status::Flagged
-            && let Some(d) = f.drug.and_then(|d| ctx.kb.drugs.get(d))
-            && !p.cramp_drugs.contains(&d.ingredient)
-        {
-            p.cramp_drugs.push(d.ingredient.clone());
-        }
-        if f.status == Status::Clear
-            && crate::screen::cascade::is_quinidine(&f.ingredient)
-            && !p.quinidine_rows.contains(&row)
-        {
-            p.quinidine_rows.push(row);
-        }
+    if enc
+        .table_findings()
+        .iter()
+        .any(|f| f.status == Status::Clear && crate::screen::cascade::is_quinidine(&f.ingredient))
+    {
+        t.quinidine += 1;
     }
 }
 

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod list;
 pub mod lookup;
 pub mod man;
+pub mod merge;
 
 use crate::kb::{Kb, Level};
 use crate::names::lexicon::Lexicon;

@@ -13,3 +13,4 @@ pub mod open;
 pub mod records;
 pub mod sniff;
 pub mod spreadsheet;
+pub mod summary;

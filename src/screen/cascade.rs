@@ -70,10 +70,16 @@ pub fn cascade(flagged: &[&str]) -> Note {
 /// The quinidine note (row numbers as text).
 #[must_use]
 pub fn quinidine_note(rows: &str) -> Note {
+    quinidine_note_at(&format!("row {rows}"))
+}
+
+/// The quinidine note, saying where quinidine is (`row 26`, `2 entries`).
+#[must_use]
+pub fn quinidine_note_at(place: &str) -> Note {
     Note {
         title: "Quinidine",
         text: format!(
-            "quinidine (row {rows}) is not quinine and is not flagged; the quinine (Qualaquin) US \
+            "quinidine ({place}) is not quinine and is not flagged; the quinine (Qualaquin) US \
              label lists hypersensitivity to quinidine among its contraindications \
              (cross-hypersensitivity): keep it in mind before quinine is ever considered"
         ),

@@ -3,6 +3,7 @@
 
 pub mod cascade;
 pub mod context;
+pub mod grouping;
 
 use crate::kb::{DrugId, Kb, Kind};
 use crate::names::lexicon::{Lexicon, Meaning, NameId};

@@ -119,7 +119,14 @@ fn batch_summary_has_one_record_per_patient_with_the_expected_columns() {
             "quinine",
             "flagged_drugs",
             "notes",
-            "context"
+            "context",
+            "drug_levels",
+            "quinidine",
+            "age",
+            "sex",
+            "pregnant",
+            "dialysis",
+            "conditions"
         ]
     );
     let summaries: Vec<PatientSummary> = parse_csv(&out);

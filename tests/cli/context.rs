@@ -143,11 +143,17 @@ fn batch_summary_carries_the_notes_per_patient() {
         "{p007:?}"
     );
     assert!(p007.notes.contains("indapamide"), "{p007:?}");
+    assert!(
+        p007.drug_levels.contains("indapamide (moderate)")
+            && p007.drug_levels.contains("quinine (warning)"),
+        "{p007:?}"
+    );
     let p004 = rows.iter().find(|s| s.patient == "P004").unwrap();
     assert!(
-        p004.notes.starts_with("Quinidine: quinidine (row 26)"),
+        p004.notes.starts_with("Quinidine: quinidine (1 entry)"),
         "{p004:?}"
     );
+    assert_eq!(p004.quinidine, 1, "{p004:?}");
     let p001 = rows.iter().find(|s| s.patient == "P001").unwrap();
     assert_eq!(p001.notes, "");
     assert_eq!(p001.context, "");
@@ -189,6 +195,15 @@ fn batch_summary_picks_the_patient_context_up_from_columns_by_header_name() {
         "Haemodialysis: cramps in 33–86% of patients on haemodialysis [S22]"
     );
     assert_eq!(rows[2].context, "");
+    assert_eq!(
+        (a1.age.as_str(), a1.sex.as_str(), a1.conditions.as_str()),
+        ("72", "", "peripheral vascular disease")
+    );
+    assert_eq!(
+        (rows[1].sex.as_str(), rows[1].dialysis.as_str()),
+        ("M", "yes")
+    );
+    assert_eq!(rows[1].pregnant, "no");
 }
 
 #[test]

@@ -32,6 +32,7 @@ mod report;
 mod robustness;
 mod signals;
 mod spreadsheets;
+mod summary_merge;
 mod support;
 mod table;
 mod traceable;

@@ -137,6 +137,13 @@ pub struct PatientSummary {
     pub flagged_drugs: String,
     pub notes: String,
     pub context: String,
+    pub drug_levels: String,
+    pub quinidine: u64,
+    pub age: String,
+    pub sex: String,
+    pub pregnant: String,
+    pub dialysis: String,
+    pub conditions: String,
 }
 
 /// The header of a CSV output.
