@@ -59,7 +59,10 @@ fn quinine_in_a_second_medication_column_warns_in_batch_with_the_same_patient() 
             ("A3", 3, "hctz", Status::Flagged),
         ]
     );
-    assert_eq!((records[2].note.as_str(), records[2].line), ("missing medication", 3));
+    assert_eq!(
+        (records[2].note.as_str(), records[2].line),
+        ("missing medication", 3)
+    );
     assert!(
         stderr.contains(
             "medication columns: \"Medication 1\" (2), \"Medication 2\" (3), patient: \"MRN\" (1)"

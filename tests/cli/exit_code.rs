@@ -87,10 +87,7 @@ fn fail_on_wins_over_error_records() {
 
 #[test]
 fn error_records_alone_exit_3() {
-    crampcheck()
-        .args(["check", "lipitor", ""])
-        .assert()
-        .code(3);
+    crampcheck().args(["check", "lipitor", ""]).assert().code(3);
 }
 
 #[test]

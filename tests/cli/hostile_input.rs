@@ -261,10 +261,7 @@ fn check_errors_carry_their_line() {
         .collect();
     assert_eq!(
         notes,
-        [
-            "unterminated quoted field",
-            "expected 2 fields, found 3"
-        ]
+        ["unterminated quoted field", "expected 2 fields, found 3"]
     );
     let out = crampcheck()
         .args(["check", "-f", "csv", "Lipitor", ""])

@@ -41,13 +41,7 @@ fn records_from_several_files_name_their_file() {
             .filter(|r| r.status == Status::Error)
             .map(|r| r.note.as_str())
             .collect();
-        assert_eq!(
-            errors,
-            [
-                "unterminated quoted field",
-                "missing medication"
-            ]
-        );
+        assert_eq!(errors, ["unterminated quoted field", "missing medication"]);
         let lines: Vec<u64> = records
             .iter()
             .filter(|r| r.status == Status::Error)
