@@ -82,7 +82,12 @@ pub enum Command {
     #[command(after_help = "Decision support for professionals, not medical advice.")]
     Check(CheckArgs),
     /// Screen a CSV of many patients, streaming
-    #[command(after_help = "Decision support for professionals, not medical advice.")]
+    #[command(
+        after_help = "Exit codes: 0 done; 1 --fail-on reached; 2 fatal (usage, unreadable \
+input, output failure); 3 finished, every record written, some were error records (1 wins over \
+3). stderr ends with `read N records, wrote M records, E errors` (not with --quiet). Fields, keys \
+and --lean: docs/records.md.\n\nDecision support for professionals, not medical advice."
+    )]
     Batch(BatchArgs),
     /// Show how names resolve: normalized text, candidates, scores and the evidence
     Lookup(LookupArgs),

@@ -1,10 +1,18 @@
 //! Where batch entries come from: one reader per input format behind one type, so the batch
 //! pipeline reads CSV tables (and every format sniffed as one), JSON Lines and FHIR alike. A new
-//! format is a variant here and an arm in each method.
+//! format is a variant here and an arm in each method; a reader that yields owned entries (such
+//! as `fhir::FhirReader`, whose entries are `{key, patient, text, line, error}`) places each with
+//! [`place`]:
+//!
+//! ```text
+//! InputFormat::Fhir => EntrySource::Fhir(FhirReader::new(BufReader::new(open::open(&src, None)?.reader), &src.name()), 0),
+//! EntrySource::Fhir(r, row) => r.next().transpose()?.map(|e| { *row += 1;
+//!     Ok(place(text, *row, e.line, &e.patient, &e.text, e.error, &[Some(&e.key)])) }).transpose(),
+//! ```
 
 use anyhow::{Result, bail};
 
-use crate::read::input::{BatchColumns, BatchReader, Placed, Source};
+use crate::read::input::{BatchColumns, BatchReader, Placed, Source, check_entry, echo};
 use crate::read::jsonl::JsonlReader;
 
 /// The input formats of `--input-format`.
@@ -28,6 +36,48 @@ impl InputFormat {
             InputFormat::Fhir => &["key"],
             InputFormat::Csv | InputFormat::Jsonl => &[],
         }
+    }
+}
+
+/// Appends an entry read as owned values to `text` and says where its parts lie: the patient
+/// (trimmed), the entry (trimmed; an empty or overlong one is an error record, echoed cut) and
+/// the key values (`None` for a value the record lacks). `error` is the reader's reason the
+/// record cannot be screened, without a line number (the line is `line`).
+#[must_use]
+pub fn place(
+    text: &mut String,
+    row: u64,
+    line: u64,
+    patient: &str,
+    med: &str,
+    error: Option<String>,
+    keys: &[Option<&str>],
+) -> Placed {
+    let start = text.len();
+    text.push_str(patient.trim());
+    let patient = start..text.len();
+    let med = med.trim();
+    let error = error.or_else(|| check_entry(med));
+    let start = text.len();
+    text.push_str(&echo(med));
+    let med = start..text.len();
+    let keys = keys
+        .iter()
+        .map(|k| {
+            let k = (*k)?;
+            let start = text.len();
+            text.push_str(k);
+            Some(start..text.len())
+        })
+        .collect();
+    Placed {
+        row,
+        patient,
+        med,
+        error,
+        extra: Vec::new(),
+        line,
+        keys,
     }
 }
 
@@ -99,5 +149,32 @@ impl EntrySource {
             EntrySource::Csv(r) => r.bytes_read(),
             EntrySource::Jsonl(r) => r.bytes_read(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_placed_entry_points_at_its_parts_and_an_empty_one_is_an_error() {
+        let mut text = String::from("before");
+        let p = place(
+            &mut text,
+            3,
+            9,
+            " P1 ",
+            " lipitor ",
+            None,
+            &[Some("id-7"), None],
+        );
+        assert_eq!(&text[p.patient.clone()], "P1");
+        assert_eq!(&text[p.med.clone()], "lipitor");
+        assert_eq!(p.keys.len(), 2);
+        assert_eq!(p.keys[0].clone().map(|r| &text[r]), Some("id-7"));
+        assert!(p.keys[1].is_none() && p.error.is_none());
+        assert_eq!((p.row, p.line), (3, 9));
+        let e = place(&mut text, 4, 10, "P1", "  ", None, &[]);
+        assert_eq!(e.error.as_deref(), Some("missing medication"));
     }
 }
