@@ -148,6 +148,9 @@ pub struct CheckArgs {
     /// The sheet of an .xlsx, .xls or .ods workbook to read [default: the first]
     #[arg(long = "sheet", value_name = "NAME")]
     pub sheet: Option<String>,
+    /// The file has no header line: --med-column is a 1-based column number
+    #[arg(long = "no-header", requires = "file")]
+    pub no_header: bool,
     /// The record fields.
     #[command(flatten)]
     pub records: RecordArgs,

@@ -290,6 +290,7 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 sheet: a.sheet,
                 fields: a.records.fields,
                 lean: a.records.lean,
+                no_header: a.no_header,
                 patient: screen::context::Patient {
                     age: a.patient.age,
                     sex: a

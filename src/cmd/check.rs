@@ -25,6 +25,8 @@ pub struct Options {
     pub med_column: Option<String>,
     /// The CSV delimiter.
     pub delimiter: Option<char>,
+    /// The file has no header (`--no-header`): `med_column` is a number.
+    pub no_header: bool,
     /// The sheet of a workbook.
     pub sheet: Option<String>,
     /// `--fields`: the record's columns, in order.
@@ -58,6 +60,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
                 med_column: opts.med_column.clone(),
                 delimiter: opts.delimiter,
                 sheet: opts.sheet.clone(),
+                no_header: opts.no_header,
             },
         )?,
         None if opts.entries.is_empty() => {

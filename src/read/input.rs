@@ -105,6 +105,8 @@ pub struct ListOptions {
     pub delimiter: Option<char>,
     /// The sheet of a workbook, if given.
     pub sheet: Option<String>,
+    /// The table has no header: `med_column` is a 1-based number (`--no-header`).
+    pub no_header: bool,
 }
 
 /// One patient's list as read.
@@ -152,6 +154,23 @@ pub fn read_list(src: &Source, opts: &ListOptions) -> Result<List> {
         ..List::default()
     };
     let origin = origin_note(&name, &opened.origin);
+    if opts.no_header {
+        let cols = BatchColumns {
+            med: opts.med_column.clone(),
+            patient: Some("1".into()),
+            ..BatchColumns::default()
+        };
+        let (_, med, _) = numbered_columns(&cols)?;
+        list.columns = format!("column {}", med + 1);
+        list.messages.push(format!(
+            "{origin}: no header; medication column {}",
+            med + 1
+        ));
+        let reader = BufReader::with_capacity(1 << 16, opened.reader);
+        let rdr = RecordReader::new(reader, header.delimiter);
+        list.entries = read_entries(rdr, &[med], None, 0, &name)?;
+        return Ok(list);
+    }
     let meds = match columns::med_columns(&header.fields, given, None) {
         Ok(meds) => meds,
         Err(why) => {

@@ -721,8 +721,13 @@ impl RecordEncoder {
                                 } else {
                                     row.key_ends.get(k - 1).copied().unwrap_or(0)
                                 };
-                                let end = row.key_ends.get(*k).copied().unwrap_or(start);
-                                out.extend_from_slice(row.keys.get(start..end).unwrap_or_default());
+                                match row.key_ends.get(*k) {
+                                    Some(&end) => out.extend_from_slice(
+                                        row.keys.get(start..end).unwrap_or_default(),
+                                    ),
+                                    // A key the reader did not place is absent.
+                                    None => self.field(out, ""),
+                                }
                             }
                         }
                     }

@@ -464,3 +464,52 @@ fn lean_keeps_the_key_columns_first() {
         ]
     );
 }
+
+#[test]
+fn check_reads_a_file_without_a_header_by_column_number() {
+    let (code, out, err) = run(
+        &[
+            "check",
+            "--file",
+            "-",
+            "--no-header",
+            "--med-column",
+            "2",
+            "-f",
+            "csv",
+        ],
+        "1,lipitor\n2,\n3,hctz\n",
+    );
+    assert_eq!(code, 3, "{err}");
+    let records: Vec<Record> = parse_csv(&out);
+    let got: Vec<(u64, Status, u64)> = records.iter().map(|r| (r.row, r.status, r.line)).collect();
+    assert_eq!(
+        got,
+        [
+            (1, Status::Flagged, 1),
+            (2, Status::Error, 2),
+            (3, Status::Flagged, 3)
+        ]
+    );
+}
+
+#[test]
+fn a_key_the_reader_does_not_place_is_null_in_json() {
+    // JSON Lines objects without the key field: the record stays valid JSON.
+    let (code, out, _) = run(
+        &[
+            "batch",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--key-column",
+            "enc",
+            "-f",
+            "jsonl",
+        ],
+        "{\"patient\":\"P1\",\"medication\":\"lipitor\"}\n",
+    );
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert!(v["enc"].is_null(), "{v}");
+}
