@@ -266,7 +266,15 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             }
         }
     }
-    if opts.totals {
+    if opts.totals && opts.summary {
+        // Per-patient records are counted by the summary writer, not here.
+        messages.push(format!(
+            "read {records_read} {}, {} {}",
+            plural(records_read, "record", "records"),
+            summary.errors,
+            plural(summary.errors, "error", "errors")
+        ));
+    } else if opts.totals {
         messages.push(format!(
             "read {records_read} {}, wrote {} {}, {} {}",
             plural(records_read, "record", "records"),
