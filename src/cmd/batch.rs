@@ -191,6 +191,9 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     if opts.summary && (opts.fields.is_some() || opts.lean || !opts.columns.keys.is_empty()) {
         bail!("--fields, --lean and --key-column/--keep shape finding records, not --summary");
     }
+    if format.is_report() && (opts.fields.is_some() || opts.lean) {
+        bail!("--fields and --lean shape CSV and JSON records; add --format csv, jsonl or json");
+    }
     let layout = Layout::select(
         &Selection {
             keys: (opts

@@ -48,6 +48,19 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             context::known_conditions(&ctx.kb).join(", ")
         );
     }
+    let format = ctx.format.unwrap_or(Format::Table);
+    if format.is_report() && (opts.fields.is_some() || opts.lean) {
+        bail!("--fields and --lean shape CSV and JSON records; add --format csv, jsonl or json");
+    }
+    let layout = Layout::select(
+        &Selection {
+            keys: Vec::new(),
+            fields: opts.fields.clone(),
+            lean: opts.lean,
+        },
+        false,
+    )
+    .map_err(|e| anyhow!(e))?;
     let file = match (&opts.file, opts.entries.as_slice()) {
         (Some(f), _) => Some(f.clone()),
         (None, [one]) if one == "-" => Some(Source::Stdin),
@@ -84,18 +97,8 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             ..input::List::default()
         },
     };
-    let format = ctx.format.unwrap_or(Format::Table);
     let mut view = ctx.view.clone();
     view.context = context::context(&ctx.kb, &opts.patient);
-    let layout = Layout::select(
-        &Selection {
-            keys: Vec::new(),
-            fields: opts.fields.clone(),
-            lean: opts.lean,
-        },
-        false,
-    )
-    .map_err(|e| anyhow!(e))?;
     let mut w = Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color)
         .with_view(view)
         .with_layout(layout);

@@ -513,3 +513,11 @@ fn a_key_the_reader_does_not_place_is_null_in_json() {
     let v: Value = serde_json::from_slice(&out).unwrap();
     assert!(v["enc"].is_null(), "{v}");
 }
+
+#[test]
+fn fields_with_a_table_is_a_usage_error() {
+    let (code, out, err) = run(&["check", "lipitor", "--lean"], "");
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("--format csv"), "{err}");
+}
