@@ -272,6 +272,40 @@ pub fn finding_value<'a>(
     })
 }
 
+/// Where an entry's records come from: the per-row fields ([`Varies::Row`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RowValues<'a> {
+    /// The patient id (empty: absent).
+    pub patient: &'a str,
+    /// The entry's record number.
+    pub row: u64,
+    /// The line where its record starts.
+    pub line: u64,
+    /// The input file, with several inputs (`None` otherwise).
+    pub file: Option<&'a str>,
+}
+
+/// The value of a per-row field ([`Varies::Row`]) of finding number `finding` (1, 2…); `None`
+/// for a field that is not per row. With [`finding_value`], every field of a record:
+///
+/// ```
+/// # use crampcheck::report::fields::{self, Field, RowValues, Value};
+/// let row = RowValues { patient: "P1", row: 3, line: 4, file: None };
+/// assert_eq!(fields::row_value(&row, 2, Field::Finding), Some(Value::Integer(2)));
+/// assert_eq!(fields::row_value(&row, 2, Field::File), Some(Value::Null));
+/// ```
+#[must_use]
+pub fn row_value<'a>(row: &RowValues<'a>, finding: u64, field: Field) -> Option<Value<'a>> {
+    Some(match field {
+        Field::Patient => text(row.patient),
+        Field::Row => Value::Integer(row.row),
+        Field::Line => Value::Integer(row.line),
+        Field::Finding => Value::Integer(finding),
+        Field::File => row.file.map_or(Value::Null, text),
+        _ => return None,
+    })
+}
+
 /// The value of a per-drug field ([`Varies::Drug`]) for a drug, or for none; `None` for a field
 /// that is not per drug.
 #[must_use]
