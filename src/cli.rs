@@ -9,10 +9,11 @@ const ABOUT: &str = "Screen a medication list for drugs associated with nocturna
 and warn about quinine.\n\nDecision support for professionals, not medical advice: every finding \
 shows what matched, how, the evidence and its source; the prescriber and pharmacist decide.";
 
-const AFTER: &str = "Exit codes: 0 success; 1 a finding at or above --fail-on (review: any entry \
-that needs a look, flagged, quinine, for review or unrecognized); 2 usage, input or data error (also \
-when a batch record could not be read); 129, 130, 143 stopped by SIGHUP, SIGINT or SIGTERM (no \
-partial -o file is left). A closed pipe is not an error.\n\n\
+const AFTER: &str = "Exit codes: 0 done; 1 a finding at or above --fail-on (review: any entry \
+that needs a look, flagged, quinine, for review or unrecognized); 2 fatal: usage, unreadable input, \
+data or output error (the output is not complete); 3 finished, every record written, but some \
+were error records (status `error`; 1 wins over 3 when both apply); 129, 130, 143 stopped by \
+SIGHUP, SIGINT or SIGTERM (no partial -o file is left). A closed pipe is not an error.\n\n\
 Decision support for professionals, not medical advice.\n\n\
 Examples:\n  crampcheck check lipitor \"hctz 25 mg\" \"quinine sulfate 324 MG Oral Capsule\"\n  \
 crampcheck check --file data/sample/patient.csv\n  crampcheck batch data/sample/batch.csv --format jsonl\n  \
@@ -81,7 +82,12 @@ pub enum Command {
     #[command(after_help = "Decision support for professionals, not medical advice.")]
     Check(CheckArgs),
     /// Screen a CSV of many patients, streaming
-    #[command(after_help = "Decision support for professionals, not medical advice.")]
+    #[command(
+        after_help = "Exit codes: 0 done; 1 --fail-on reached; 2 fatal (usage, unreadable \
+input, output failure); 3 finished, every record written, some were error records (1 wins over \
+3). stderr ends with `read N records, wrote M records, E errors` (not with --quiet). Fields, keys \
+and --lean: docs/records.md.\n\nDecision support for professionals, not medical advice."
+    )]
     Batch(BatchArgs),
     /// Show how names resolve: normalized text, candidates, scores and the evidence
     Lookup(LookupArgs),
@@ -155,6 +161,12 @@ pub struct CheckArgs {
     /// The sheet of an .xlsx, .xls or .ods workbook to read [default: the first]
     #[arg(long = "sheet", value_name = "NAME")]
     pub sheet: Option<String>,
+    /// The file has no header line: --med-column is a 1-based column number
+    #[arg(long = "no-header", requires = "file")]
+    pub no_header: bool,
+    /// The record fields.
+    #[command(flatten)]
+    pub records: RecordArgs,
     /// What is known about the patient.
     #[command(
         flatten,
@@ -169,10 +181,10 @@ pub struct BatchArgs {
     /// CSV files with a patient column and a medication column (- = stdin)
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
-    /// Name of the patient-id column
+    /// Name of the patient-id column (its number, from 1, with --no-header)
     #[arg(long = "patient-column", value_name = "NAME")]
     pub patient_column: Option<String>,
-    /// Name of the medication column
+    /// Name of the medication column (its number, from 1, with --no-header)
     #[arg(long = "med-column", value_name = "NAME")]
     pub med_column: Option<String>,
     /// CSV field delimiter [default: detected among , ; and tab]
@@ -200,6 +212,49 @@ pub struct BatchArgs {
     /// Never show a progress bar (it is shown only when stderr is a terminal)
     #[arg(long = "no-progress")]
     pub no_progress: bool,
+    /// Copy the input column NAME into every record (repeat for several; CSV header name or
+    /// JSON key; a 1-based number with --no-header), to join the results back
+    #[arg(long = "key-column", value_name = "NAME")]
+    pub key_columns: Vec<String>,
+    /// Copy these input columns into every record, like --key-column (comma-separated)
+    #[arg(long = "keep", value_name = "NAME,...", value_delimiter = ',')]
+    pub keep: Vec<String>,
+    /// The input has no header line: --patient-column, --med-column and --key-column are
+    /// 1-based column numbers (e.g. each partition of Spark's rdd.pipe())
+    #[arg(long = "no-header")]
+    pub no_header: bool,
+    /// Input format: csv (also TSV, workbooks, gzip, zstd, UTF-16, sniffed), jsonl (one JSON
+    /// object per line, fields named by the column flags) or fhir
+    #[arg(long = "input-format", value_enum, value_name = "FORMAT", default_value_t = InputFormatArg::Csv)]
+    pub input_format: InputFormatArg,
+    /// The record fields.
+    #[command(flatten)]
+    pub records: RecordArgs,
+}
+
+/// Which fields a record has (CSV, JSON Lines, JSON).
+#[derive(Debug, Args, Default)]
+pub struct RecordArgs {
+    /// Write only these fields, in this order (comma-separated; crampcheck's fields and key
+    /// columns; see docs/records.md)
+    #[arg(long = "fields", value_name = "A,B,...", value_delimiter = ',')]
+    pub fields: Option<Vec<String>>,
+    /// Only what a join needs (keys, patient, row, finding, status, ingredient, level,
+    /// match): evidence, advice, sources and citations are the ingredient's, in `crampcheck list
+    /// --format csv`
+    #[arg(long = "lean", conflicts_with = "fields")]
+    pub lean: bool,
+}
+
+/// `--input-format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// A table (CSV, TSV, workbook; compressed or UTF-16 too)
+    Csv,
+    /// One JSON object per line
+    Jsonl,
+    /// FHIR R4 MedicationStatement, MedicationRequest and Medication resources
+    Fhir,
 }
 
 /// The most worker threads `--jobs` accepts: four per core.

@@ -28,7 +28,7 @@ pub mod screen;
 use anyhow::Result;
 use std::io::IsTerminal;
 
-use cli::{Cli, ColorArg, Command, FailOnArg, FormatArg, LevelArg};
+use cli::{Cli, ColorArg, Command, FailOnArg, FormatArg, InputFormatArg, LevelArg};
 use cmd::{Context, Outcome};
 use kb::{Kb, Level};
 use report::Format;
@@ -40,8 +40,10 @@ pub enum Exit {
     Success,
     /// 1: a finding reached the `--fail-on` level.
     FailOn,
-    /// 2: usage, input or data error (including unreadable batch records).
+    /// 2: fatal: usage, unreadable input, data or output error.
     Error,
+    /// 3: finished, every record written, but some were error records.
+    RecordErrors,
     /// 128 + the signal's number: stopped by SIGINT (130), SIGTERM (143) or SIGHUP (129).
     Interrupted(interrupt::Interrupted),
 }
@@ -54,6 +56,7 @@ impl Exit {
             Exit::Success => 0,
             Exit::FailOn => 1,
             Exit::Error => 2,
+            Exit::RecordErrors => 3,
             Exit::Interrupted(i) => i.code(),
         }
     }
@@ -286,6 +289,9 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                 med_column: a.med_column,
                 delimiter: a.delimiter,
                 sheet: a.sheet,
+                fields: a.records.fields,
+                lean: a.records.lean,
+                no_header: a.no_header,
                 patient: screen::context::Patient {
                     age: a.patient.age,
                     sex: a
@@ -321,12 +327,22 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
                     delimiter: a.delimiter,
                     sheet: a.sheet,
                     extra: Vec::new(),
+                    keys: a.key_columns.into_iter().chain(a.keep).collect(),
+                    no_header: a.no_header,
+                    format: match a.input_format {
+                        InputFormatArg::Csv => read::source::InputFormat::Csv,
+                        InputFormatArg::Jsonl => read::source::InputFormat::Jsonl,
+                        InputFormatArg::Fhir => read::source::InputFormat::Fhir,
+                    },
                 },
+                fields: a.records.fields,
+                lean: a.records.lean,
                 summary: a.summary,
                 max_patients: a.max_patients,
                 sorted: a.sorted,
                 jobs,
                 progress: !a.no_progress && !g.quiet && std::io::stderr().is_terminal(),
+                totals: !g.quiet,
                 ..cmd::batch::Options::default()
             };
             cmd::batch::run(&ctx, &opts, target)?
@@ -365,13 +381,16 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
         Some(l) => outcome.reaches(l),
         None => outcome.needs_review(),
     };
-    let exit = if outcome.has_errors() {
-        Exit::Error
-    } else if g.fail_on.is_some_and(fails) {
+    // A finding at --fail-on's level is what the caller asked to hear about: it wins over
+    // error records (which stderr still counts).
+    let exit = if g.fail_on.is_some_and(fails) {
         Exit::FailOn
+    } else if outcome.has_errors() {
+        Exit::RecordErrors
     } else {
         Exit::Success
     };
+
     let mut messages = outcome.messages;
     if g.quiet
         && exit == Exit::FailOn

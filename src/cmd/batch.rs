@@ -9,13 +9,15 @@ use std::ops::Range;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use anyhow::{Result, anyhow};
+use anyhow::{Result, anyhow, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Context, Outcome, check};
-use crate::read::input::{BatchColumns, BatchReader, Source};
+use crate::read::input::{BatchColumns, Source};
+use crate::read::source::EntrySource;
+use crate::report::fields::{Layout, Selection};
 use crate::report::summary::{PatientSummary, SummaryWriter};
-use crate::report::{Encoded, Entry, Format, RecordEncoder, Summary, Writer};
+use crate::report::{Encoded, Entry, Format, RecordEncoder, RowFields, Summary, Writer};
 use crate::screen::Status;
 use crate::screen::grouping::{DEFAULT_MAX_PATIENTS, Grouping, Tally};
 
@@ -47,6 +49,12 @@ pub struct Options {
     /// Distinct entries kept in the cache shared by the workers; each worker also keeps up to
     /// [`LOCAL_CACHE`] of its own.
     pub cache_size: usize,
+    /// `--fields`: the record's columns, in order.
+    pub fields: Option<Vec<String>>,
+    /// `--lean`: only what a join needs.
+    pub lean: bool,
+    /// End with a line for stderr: records read, records written, error records.
+    pub totals: bool,
 }
 
 impl Default for Options {
@@ -60,6 +68,9 @@ impl Default for Options {
             jobs: 1,
             progress: false,
             cache_size: 50_000,
+            fields: None,
+            lean: false,
+            totals: true,
         }
     }
 }
@@ -72,6 +83,10 @@ struct Item {
     error: Option<String>,
     /// Patient context fields ([`CONTEXT_COLUMNS`], `--summary` only).
     extra: Vec<Range<usize>>,
+    /// The input line where the record starts.
+    line: u64,
+    /// The key columns' values (none when the record has none).
+    keys: Vec<Option<Range<usize>>>,
 }
 
 /// Optional patient-context columns read for `--summary`, by the header names each may have:
@@ -178,8 +193,36 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     // CSV and JSON records are encoded by the workers; a table and per-patient summaries are
     // built here, in order, from each item's screening.
     let encode = !opts.summary && !format.is_report();
-    let records = RecordEncoder::new(format, ctx.raw, &ctx.kb);
     let several = opts.sources.len() > 1;
+    if opts.summary && (opts.fields.is_some() || opts.lean || !opts.columns.keys.is_empty()) {
+        bail!("--fields, --lean and --key-column/--keep shape finding records, not --summary");
+    }
+    if format.is_report() && (opts.fields.is_some() || opts.lean) {
+        bail!("--fields and --lean shape CSV and JSON records; add --format csv, jsonl or json");
+    }
+    let layout = Layout::select(
+        &Selection {
+            keys: (opts
+                .columns
+                .format
+                .own_keys()
+                .iter()
+                .map(|k| (*k).to_owned()))
+            .chain(opts.columns.keys.iter().cloned())
+            .collect(),
+            fields: opts.fields.clone(),
+            lean: opts.lean,
+        },
+        several,
+    )
+    .map_err(|e| anyhow!(e))?;
+    // Without records to encode (a table, an HTML page, per-patient summaries), the full
+    // findings are kept: the table shows them, the summaries take their notes from them.
+    let records = if encode {
+        RecordEncoder::with_layout(format, ctx.raw, &ctx.kb, &layout)
+    } else {
+        RecordEncoder::new(Format::Table, ctx.raw, &ctx.kb)
+    };
     let mut sink = if opts.summary {
         Sink::Patients(Patients {
             writer: SummaryWriter::new(format, ctx.raw, out).with_page(&ctx.kb, &ctx.view),
@@ -194,15 +237,11 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
                 .collect(),
             sorted: opts.sorted,
         })
-    } else if several {
+    } else {
         Sink::Findings(
             Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color)
                 .with_view(ctx.view.clone())
-                .with_file_column(),
-        )
-    } else {
-        Sink::Findings(
-            Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color).with_view(ctx.view.clone()),
+                .with_layout(layout),
         )
     };
     let mut progress = Progress::new(opts);
@@ -228,6 +267,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     progress.finish();
     let summary = sink.finish(ctx)?;
     let mut messages = reader.messages;
+    let records_read = reader.records_read;
     if summary.errors > 0 {
         messages.push(format!(
             "{} of {} records could not be read (status `error` in the output)",
@@ -243,10 +283,32 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             }
         }
     }
+    if opts.totals && opts.summary {
+        // Per-patient records are counted by the summary writer, not here.
+        messages.push(format!(
+            "read {records_read} {}, {} {}",
+            plural(records_read, "record", "records"),
+            summary.errors,
+            plural(summary.errors, "error", "errors")
+        ));
+    } else if opts.totals {
+        messages.push(format!(
+            "read {records_read} {}, wrote {} {}, {} {}",
+            plural(records_read, "record", "records"),
+            summary.records(),
+            plural(summary.records(), "record", "records"),
+            summary.errors,
+            plural(summary.errors, "error", "errors")
+        ));
+    }
     Ok(Outcome {
         summary: Some(summary),
         messages,
     })
+}
+
+fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
 
 /// Runs the reader and `opts.jobs` workers on their own threads and writes their chunks here, in
@@ -349,13 +411,17 @@ fn write_stage(
 struct Reader<'o> {
     opts: &'o Options,
     source: usize,
-    current: Option<BatchReader>,
+    current: Option<EntrySource>,
     rows_in_source: u64,
     seq: u64,
     /// Notes for stderr (the columns read, a source without records).
     messages: Vec<String>,
     /// Each source opened: its name and medication columns.
     columns: Vec<(String, String)>,
+    /// Input records read (a record with several medication entries counts once).
+    records_read: u64,
+    /// The row of the last entry read in the current source.
+    last_row: u64,
 }
 
 impl<'o> Reader<'o> {
@@ -368,6 +434,8 @@ impl<'o> Reader<'o> {
             seq: 0,
             messages: Vec::new(),
             columns: Vec::new(),
+            records_read: 0,
+            last_row: 0,
         }
     }
 
@@ -384,14 +452,12 @@ impl<'o> Reader<'o> {
                 if self.opts.summary {
                     columns.extra = CONTEXT_COLUMNS.to_vec();
                 }
-                let mut rdr = BatchReader::open(src.clone(), &columns)?;
-                if self.opts.sources.len() > 1 {
-                    rdr.name_the_file_in_errors();
-                }
+                let rdr = EntrySource::open(src.clone(), columns.format, &columns)?;
                 self.messages.push(rdr.description().to_owned());
-                self.columns.push((rdr.name(), rdr.columns().to_owned()));
+                self.columns.push((rdr.name(), rdr.columns()));
                 self.current = Some(rdr);
                 self.rows_in_source = 0;
+                self.last_row = 0;
             }
             let Some(rdr) = self.current.as_mut() else {
                 continue;
@@ -408,9 +474,18 @@ impl<'o> Reader<'o> {
                     row: rec.row,
                     error: rec.error,
                     extra: rec.extra,
+                    line: rec.line,
+                    keys: rec.keys,
                 });
             }
             self.rows_in_source += chunk.items.len() as u64;
+            // Several entries of one record (several medication columns) share its row.
+            for item in &chunk.items {
+                if item.row != self.last_row {
+                    self.last_row = item.row;
+                    self.records_read += 1;
+                }
+            }
             chunk.source = self.source;
             chunk.bytes_read = rdr.bytes_read();
             if ended {
@@ -435,7 +510,6 @@ impl<'o> Reader<'o> {
 /// and added to, the cache shared by all workers, so each distinct entry is resolved once.
 struct Worker<'c> {
     ctx: &'c Context,
-    format: Format,
     records: &'c RecordEncoder,
     encode: bool,
     cap: usize,
@@ -445,6 +519,8 @@ struct Worker<'c> {
     /// With several sources: each source's name, and the `file` field of the last one met.
     files: Vec<String>,
     file: (usize, Vec<u8>),
+    /// The key columns of the record being encoded, and where each ends.
+    keys: (Vec<u8>, Vec<usize>),
 }
 
 impl<'c> Worker<'c> {
@@ -464,14 +540,8 @@ impl<'c> Worker<'c> {
         Worker {
             files,
             file: (usize::MAX, Vec::new()),
+            keys: (Vec::new(), Vec::new()),
             ctx,
-            // Without records to encode (a table, an HTML page, per-patient summaries), the full
-            // findings are kept: the table shows them, the summaries take their notes from them.
-            format: if encode {
-                ctx.format.unwrap_or(Format::Csv)
-            } else {
-                Format::Table
-            },
             records,
             encode,
             // Alone, a worker's cache is the only one; beside others, it keeps the frequent
@@ -507,7 +577,7 @@ impl<'c> Worker<'c> {
             let error;
             let enc: &Encoded = match &item.error {
                 Some(reason) => {
-                    error = self.ctx.error_entry(self.format, input, reason.clone());
+                    error = self.ctx.error_with(self.records, input, reason.clone());
                     &error
                 }
                 None => {
@@ -515,9 +585,9 @@ impl<'c> Worker<'c> {
                     if self.local.len() >= self.cap && self.local.get(hash, input).is_none() {
                         self.local.clear();
                     }
-                    let (ctx, format, shared) = (self.ctx, self.format, self.shared);
+                    let (ctx, records, shared) = (self.ctx, self.records, self.shared);
                     self.local.get_or_insert_with(hash, input, || {
-                        resolve_shared(ctx, format, shared, input)
+                        resolve_shared(ctx, records, shared, input)
                     })
                 }
             };
@@ -535,14 +605,26 @@ impl<'c> Worker<'c> {
                     self.patient.1.clear();
                     self.records.field(&mut self.patient.1, patient);
                 }
-                self.records.append_in_file(
-                    &mut chunk.out,
-                    &self.file.1,
-                    &self.patient.1,
-                    item.row,
-                    enc,
-                    &mut started,
-                );
+                let (keys, ends) = &mut self.keys;
+                keys.clear();
+                ends.clear();
+                for k in &item.keys {
+                    let value = k
+                        .as_ref()
+                        .map(|r| chunk.text.get(r.clone()).unwrap_or_default());
+                    self.records.key(keys, value);
+                    ends.push(keys.len());
+                }
+                let row = RowFields {
+                    patient: &self.patient.1,
+                    row: item.row,
+                    line: item.line,
+                    file: &self.file.1,
+                    keys,
+                    key_ends: ends,
+                };
+                self.records
+                    .append_row(&mut chunk.out, &row, enc, &mut started);
             } else {
                 chunk.encoded.push(enc.clone());
             }
@@ -553,12 +635,12 @@ impl<'c> Worker<'c> {
 /// An entry's encoding from the shared cache, or resolved now and added to it.
 fn resolve_shared(
     ctx: &Context,
-    format: Format,
+    records: &RecordEncoder,
     shared: Option<&Mutex<Shared>>,
     text: &str,
 ) -> Encoded {
     let Some(shared) = shared else {
-        return ctx.screen_entry(format, text);
+        return ctx.screen_with(records, text);
     };
     let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(enc) = lock().get(text) {
@@ -566,7 +648,7 @@ fn resolve_shared(
     }
     // Resolved outside the lock: two workers meeting the same new entry at once may both
     // resolve it, with the same result.
-    let enc = ctx.screen_entry(format, text);
+    let enc = ctx.screen_with(records, text);
     lock().insert(enc.clone());
     enc
 }

@@ -2,10 +2,11 @@
 
 use std::io::Write;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 
 use super::{Context, Outcome};
 use crate::read::input::{self, ListOptions, Source};
+use crate::report::fields::{Layout, Selection};
 use crate::report::{Entry, Format, Writer};
 use crate::screen::Status;
 use crate::screen::context::{self, Patient};
@@ -24,8 +25,14 @@ pub struct Options {
     pub med_column: Option<String>,
     /// The CSV delimiter.
     pub delimiter: Option<char>,
+    /// The file has no header (`--no-header`): `med_column` is a number.
+    pub no_header: bool,
     /// The sheet of a workbook.
     pub sheet: Option<String>,
+    /// `--fields`: the record's columns, in order.
+    pub fields: Option<Vec<String>>,
+    /// `--lean`: only what a join needs.
+    pub lean: bool,
     /// What is known about the patient (`--age`, `--condition`…).
     pub patient: Patient,
 }
@@ -41,6 +48,19 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             context::known_conditions(&ctx.kb).join(", ")
         );
     }
+    let format = ctx.format.unwrap_or(Format::Table);
+    if format.is_report() && (opts.fields.is_some() || opts.lean) {
+        bail!("--fields and --lean shape CSV and JSON records; add --format csv, jsonl or json");
+    }
+    let layout = Layout::select(
+        &Selection {
+            keys: Vec::new(),
+            fields: opts.fields.clone(),
+            lean: opts.lean,
+        },
+        false,
+    )
+    .map_err(|e| anyhow!(e))?;
     let file = match (&opts.file, opts.entries.as_slice()) {
         (Some(f), _) => Some(f.clone()),
         (None, [one]) if one == "-" => Some(Source::Stdin),
@@ -53,6 +73,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
                 med_column: opts.med_column.clone(),
                 delimiter: opts.delimiter,
                 sheet: opts.sheet.clone(),
+                no_header: opts.no_header,
             },
         )?,
         None if opts.entries.is_empty() => {
@@ -64,10 +85,10 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
                 .iter()
                 .zip(1..)
                 .map(|(t, row)| {
-                    let error =
-                        input::check_entry(t.trim()).map(|e| format!("argument {row}: {e}"));
+                    let error = input::check_entry(t.trim());
                     input::ListEntry {
                         row,
+                        line: 0,
                         text: input::echo(t).into_owned(),
                         error,
                     }
@@ -76,16 +97,17 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             ..input::List::default()
         },
     };
-    let format = ctx.format.unwrap_or(Format::Table);
     let mut view = ctx.view.clone();
     view.context = context::context(&ctx.kb, &opts.patient);
-    let mut w = Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color).with_view(view);
+    let mut w = Writer::new(format, ctx.raw, out, &ctx.kb, ctx.color)
+        .with_view(view)
+        .with_layout(layout);
     let (mut sampled, mut unrecognized) = (0usize, 0usize);
     for e in &list.entries {
         let enc = match &e.error {
-            Some(reason) => ctx.error_entry(format, &e.text, reason.clone()),
+            Some(reason) => ctx.error_with(w.records(), &e.text, reason.clone()),
             None => {
-                let enc = ctx.screen_entry(format, &e.text);
+                let enc = ctx.screen_with(w.records(), &e.text);
                 if sampled < SAMPLE {
                     sampled += 1;
                     unrecognized +=
@@ -94,12 +116,13 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
                 enc
             }
         };
-        w.write(
+        w.write_at(
             Entry {
                 patient: "",
                 row: e.row,
                 input: &e.text,
             },
+            e.line,
             &enc,
         )?;
     }

@@ -38,6 +38,24 @@ impl Context {
         report::encode(format, self.raw, &self.kb, text, findings)
     }
 
+    /// Resolves, screens and encodes one entry for an encoder's layout.
+    #[must_use]
+    pub fn screen_with(&self, records: &report::RecordEncoder, text: &str) -> Encoded {
+        let findings = screen(&self.kb, &self.lex, &resolve(&self.lex, text));
+        records.encode(&self.kb, text, findings)
+    }
+
+    /// Encodes an error entry for an encoder's layout.
+    #[must_use]
+    pub fn error_with(
+        &self,
+        records: &report::RecordEncoder,
+        input: &str,
+        reason: String,
+    ) -> Encoded {
+        records.encode(&self.kb, input, vec![Finding::error(reason)])
+    }
+
     /// Encodes an error entry.
     #[must_use]
     pub fn error_entry(&self, format: Format, input: &str, reason: String) -> Encoded {

@@ -5,10 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::{class_level, score_text};
 use crate::escape;
-use crate::kb::Kb;
-use crate::screen::Finding;
 
 /// Whether a spreadsheet would take the cell for a formula: its first character after any
 /// leading spaces (or other white space but tab and CR) is `=`, `+`, `-`, `@`, tab, CR, or one of
@@ -52,61 +49,6 @@ pub(super) fn field(out: &mut Vec<u8>, s: &str, raw: bool) {
         out.push(b);
     }
     out.push(b'"');
-}
-
-/// `patient,row,input,` of a record, from the encoded patient and input fields.
-pub(super) fn prefix(out: &mut Vec<u8>, patient: &[u8], row: u64, input: &[u8]) {
-    out.extend_from_slice(patient);
-    out.push(b',');
-    super::push_u64(out, row);
-    out.push(b',');
-    out.extend_from_slice(input);
-    out.push(b',');
-}
-
-/// `status,…,note` of a finding.
-pub(super) fn head(kb: &Kb, f: &Finding, raw: bool) -> Vec<u8> {
-    let (class, level) = class_level(kb, f);
-    let how = f.how.map(|h| h.as_str()).unwrap_or_default();
-    let mut out = Vec::with_capacity(128);
-    for (i, s) in [
-        f.status.as_str(),
-        &f.ingredient,
-        &class,
-        level,
-        &f.matched_as,
-        how,
-        &score_text(f),
-        &f.runner_up,
-        &f.candidates,
-        &f.note,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        if i > 0 {
-            out.push(b',');
-        }
-        field(&mut out, s, raw);
-    }
-    out
-}
-
-/// `,evidence,advice,sources,citations\n` of a drug.
-pub(super) fn tail(
-    evidence: &str,
-    advice: &str,
-    sources: &str,
-    citations: &str,
-    raw: bool,
-) -> Vec<u8> {
-    let mut out = Vec::new();
-    for s in [evidence, advice, sources, citations] {
-        out.push(b',');
-        field(&mut out, s, raw);
-    }
-    out.push(b'\n');
-    out
 }
 
 #[cfg(test)]

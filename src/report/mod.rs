@@ -3,6 +3,7 @@
 //! screened entry is encoded once however many rows repeat it.
 
 mod csv;
+pub mod fields;
 mod html;
 mod json;
 pub mod summary;
@@ -46,8 +47,9 @@ impl Format {
     }
 }
 
-/// The record columns, in order (CSV header and JSON keys).
-pub const COLUMNS: [&str; 17] = [
+/// The record columns of the default layout, in order (CSV header and JSON keys), without the
+/// key columns and `file`; [`fields`] defines them.
+pub const COLUMNS: [&str; 19] = [
     "patient",
     "row",
     "input",
@@ -65,6 +67,8 @@ pub const COLUMNS: [&str; 17] = [
     "advice",
     "sources",
     "citations",
+    "finding",
+    "line",
 ];
 
 /// The column added after [`COLUMNS`] when records come from several input files: the file's
@@ -82,28 +86,29 @@ pub struct Entry<'a> {
     pub input: &'a str,
 }
 
-/// A screened entry, encoded for one format; cheap to clone (shared) and to write many times.
+/// A screened entry, encoded for one layout; cheap to clone (shared) and to write many times.
 /// Everything writing a record needs sits in one allocation — a small header (counts, and per
-/// finding its status, drug, tail and where its head ends), then the input, its encoded field and
-/// the encoded heads — so that an entry met again costs one cache miss, not one per part. Full
-/// findings are kept for the table format only.
+/// finding its status, drug, evidence drug and where each of its encoded runs ends), then the
+/// input and the runs of per-entry fields — so that an entry met again costs one cache miss, not
+/// one per part. Full findings are kept for the table format only.
 #[derive(Clone, Debug)]
 pub struct Encoded {
     bytes: std::sync::Arc<[u8]>,
     table: Option<std::sync::Arc<[Finding]>>,
 }
 
-// The header of [`Encoded::bytes`]: little-endian u32s at these offsets, then `PART` bytes per
-// finding (head end, tail index, drug or `NO_DRUG`, status index), then the input.
+// The header of [`Encoded::bytes`]: little-endian u32s at these offsets, then `PART + 4 * runs`
+// bytes per finding (evidence drug or the no-drug slot, drug or `NO_DRUG`, status index, then
+// the end of each run), then the input, then the runs.
 const H_INPUT_LEN: usize = 0;
-const H_FIELD_END: usize = 4;
+const H_RUNS: usize = 4;
 const H_COUNT: usize = 8;
 /// Six u16 counts, one per status in [`Status`] order.
 const H_BY_STATUS: usize = 12;
 /// The highest level among flagged and warning findings: 0 for none, else 1 + its index.
 const H_HIGHEST: usize = 24;
 const HEADER: usize = 28;
-const PART: usize = 16;
+const PART: usize = 12;
 const NO_DRUG: u32 = u32::MAX;
 /// Statuses by index (`status as usize`).
 const STATUSES: [Status; 6] = [
@@ -127,8 +132,16 @@ impl Encoded {
         self.u32_at(H_COUNT) as usize
     }
 
+    fn runs(&self) -> usize {
+        self.u32_at(H_RUNS) as usize
+    }
+
+    fn part(&self) -> usize {
+        PART + 4 * self.runs()
+    }
+
     fn input_start(&self) -> usize {
-        HEADER + self.count() * PART
+        HEADER + self.count() * self.part()
     }
 
     /// The full findings, kept when encoding for the table format (empty for the others).
@@ -139,11 +152,12 @@ impl Encoded {
 
     /// Each finding's status and drug, in order.
     pub fn outcomes(&self) -> impl Iterator<Item = (Status, Option<DrugId>)> + '_ {
-        (0..self.count()).map(|i| {
-            let at = HEADER + i * PART;
-            let drug = self.u32_at(at + 8);
+        let part = self.part();
+        (0..self.count()).map(move |i| {
+            let at = HEADER + i * part;
+            let drug = self.u32_at(at + 4);
             let status = STATUSES
-                .get(self.u32_at(at + 12) as usize)
+                .get(self.u32_at(at + 8) as usize)
                 .copied()
                 .unwrap_or(Status::Error);
             (status, (drug != NO_DRUG).then_some(drug as usize))
@@ -164,22 +178,24 @@ impl Encoded {
         self.bytes.get(start..start + len).unwrap_or_default()
     }
 
-    fn input_field(&self) -> &[u8] {
-        let start = self.input_start() + self.u32_at(H_INPUT_LEN) as usize;
-        let end = self.u32_at(H_FIELD_END) as usize;
-        self.bytes.get(start..end).unwrap_or_default()
+    /// Finding `i`'s evidence-drug slot (a drug id, or the slot of no drug).
+    fn tail(&self, i: usize) -> usize {
+        self.u32_at(HEADER + i * self.part()) as usize
     }
 
-    /// Each finding's encoded head and tail index.
-    fn parts(&self) -> impl Iterator<Item = (&[u8], usize)> {
-        let mut start = self.u32_at(H_FIELD_END) as usize;
-        (0..self.count()).map(move |i| {
-            let at = HEADER + i * PART;
-            let end = self.u32_at(at) as usize;
-            let head = self.bytes.get(start..end).unwrap_or_default();
-            start = end;
-            (head, self.u32_at(at + 4) as usize)
-        })
+    /// Run `r` of finding `i`, encoded.
+    fn run(&self, i: usize, r: usize) -> &[u8] {
+        let (part, runs) = (self.part(), self.runs());
+        let end_at = |i: usize, r: usize| HEADER + i * part + PART + 4 * r;
+        let start = if i == 0 && r == 0 {
+            self.input_start() + self.u32_at(H_INPUT_LEN) as usize
+        } else if r == 0 {
+            self.u32_at(end_at(i - 1, runs - 1)) as usize
+        } else {
+            self.u32_at(end_at(i, r - 1)) as usize
+        };
+        let end = self.u32_at(end_at(i, r)) as usize;
+        self.bytes.get(start..end).unwrap_or_default()
     }
 }
 
@@ -233,6 +249,12 @@ impl Summary {
             .get(usize::from(highest).wrapping_sub(1))
             .copied();
         self.highest = self.highest.max(level);
+    }
+
+    /// Records written: one per finding.
+    #[must_use]
+    pub fn records(&self) -> u64 {
+        self.flagged + self.warnings + self.review + self.clear + self.unrecognized + self.errors
     }
 
     /// Adds the counts of another part of the same output.
@@ -307,31 +329,45 @@ fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
-/// Encodes findings for one format; pure, so it can run on worker threads. `raw` keeps CSV cells
-/// that look like formulas as they are (`--raw`).
+/// Encodes findings for one format in the default layout; pure, so it can run on worker
+/// threads. `raw` keeps CSV cells that look like formulas as they are (`--raw`).
 #[must_use]
 pub fn encode(format: Format, raw: bool, kb: &Kb, input: &str, findings: Vec<Finding>) -> Encoded {
+    let plan = Plan::new(format, &fields::Layout::default());
+    encode_with(&plan, raw, kb, input, findings)
+}
+
+fn encode_with(plan: &Plan, raw: bool, kb: &Kb, input: &str, findings: Vec<Finding>) -> Encoded {
+    let format = plan.format;
+    let runs = if format.is_report() {
+        0
+    } else {
+        plan.entry_runs.len()
+    };
+    let part = PART + 4 * runs;
     let none = kb.drugs.len();
     let mut by_status = [0u16; 6];
     let mut highest: Option<Level> = None;
-    let mut bytes = vec![0u8; HEADER + PART * findings.len()];
+    let mut bytes = vec![0u8; HEADER + part * findings.len()];
     bytes.reserve(input.len() * 2 + 160 * findings.len());
     bytes.extend_from_slice(input.as_bytes());
-    field(format, raw, &mut bytes, input);
-    let field_end = offset(bytes.len());
     for (i, f) in findings.iter().enumerate() {
-        match format {
-            Format::Csv => bytes.extend_from_slice(&csv::head(kb, f, raw)),
-            Format::Jsonl | Format::Json => bytes.extend_from_slice(&json::head(kb, f)),
-            Format::Table | Format::Html => {}
+        let at = HEADER + i * part;
+        for r in 0..runs {
+            if let Some(run) = plan.entry_runs.get(r) {
+                for (field, lead) in run {
+                    bytes.extend_from_slice(lead);
+                    if let Some(v) = fields::finding_value(kb, input, f, *field) {
+                        value(format, raw, &mut bytes, *field, &v);
+                    }
+                }
+            }
+            let end = offset(bytes.len());
+            put_u32(&mut bytes, at + PART + 4 * r, end);
         }
-        let tail = f
-            .drug
-            .filter(|&d| f.status != Status::Clear && d < none)
-            .unwrap_or(none);
+        let tail = fields::evidence_drug(kb, f).unwrap_or(none);
         let drug = f.drug.map_or(NO_DRUG, offset);
-        let at = HEADER + i * PART;
-        for (j, v) in [offset(bytes.len()), offset(tail), drug, f.status as u32]
+        for (j, v) in [offset(tail), drug, f.status as u32]
             .into_iter()
             .enumerate()
         {
@@ -346,7 +382,7 @@ pub fn encode(format: Format, raw: bool, kb: &Kb, input: &str, findings: Vec<Fin
         }
     }
     put_u32(&mut bytes, H_INPUT_LEN, offset(input.len()));
-    put_u32(&mut bytes, H_FIELD_END, field_end);
+    put_u32(&mut bytes, H_RUNS, offset(runs));
     put_u32(&mut bytes, H_COUNT, offset(findings.len()));
     for (i, n) in by_status.into_iter().enumerate() {
         let at = H_BY_STATUS + 2 * i;
@@ -389,32 +425,249 @@ fn field(format: Format, raw: bool, out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// Encodes the records of screened entries into bytes (CSV and JSON formats): shared, read-only
-/// state, so that worker threads can encode records side by side.
+/// Appends one value encoded for the format: CSV writes null as an empty cell and joins a
+/// list; JSON writes `null` and arrays.
+fn value(format: Format, raw: bool, out: &mut Vec<u8>, f: fields::Field, v: &fields::Value<'_>) {
+    use fields::Value;
+    match (format, v) {
+        (Format::Table | Format::Html, _) => {}
+        (_, Value::Integer(n)) => push_u64(out, *n),
+        (_, Value::Decimal(x)) => out.extend_from_slice(format!("{x:.2}").as_bytes()),
+        (_, Value::Text(s)) => field(format, raw, out, s),
+        (Format::Csv, Value::Null) => {}
+        (_, Value::Null) => out.extend_from_slice(b"null"),
+        (Format::Csv, Value::List(items)) => {
+            csv::field(out, &items.join(fields::csv_separator(f)), raw);
+        }
+        (_, Value::List(items)) => {
+            out.push(b'[');
+            for (i, s) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json::value(out, s);
+            }
+            out.push(b']');
+        }
+    }
+}
+
+/// A per-row field of a record.
+#[derive(Clone, Copy, Debug)]
+enum RowField {
+    Key(usize),
+    Patient,
+    Row,
+    Line,
+    Finding,
+    File,
+}
+
+/// One step of writing a record: a per-row field with what goes before it, or a run of
+/// per-entry fields (from the [`Encoded`]) or per-drug fields (from the encoder's tails).
+#[derive(Clone, Debug)]
+enum Op {
+    Row(RowField, Vec<u8>),
+    Entry(usize),
+    Drug(usize),
+}
+
+/// A layout compiled for one format: the steps of a record and the fields of each run, each
+/// field with the separator (and, in JSON, the key) before it.
+#[derive(Clone, Debug)]
+struct Plan {
+    format: Format,
+    ops: Vec<Op>,
+    entry_runs: Vec<Vec<(fields::Field, Vec<u8>)>>,
+    drug_runs: Vec<Vec<(fields::Field, Vec<u8>)>>,
+    header: String,
+}
+
+impl Plan {
+    fn new(format: Format, layout: &fields::Layout) -> Plan {
+        use fields::{Column, Varies};
+        let mut plan = Plan {
+            format,
+            ops: Vec::new(),
+            entry_runs: Vec::new(),
+            drug_runs: Vec::new(),
+            header: String::new(),
+        };
+        for (i, c) in layout.columns.iter().enumerate() {
+            let name = layout.name(c);
+            let mut lead = Vec::new();
+            match format {
+                Format::Csv if i > 0 => lead.push(b','),
+                Format::Jsonl | Format::Json => {
+                    lead.push(if i == 0 { b'{' } else { b',' });
+                    json::value(&mut lead, name);
+                    lead.push(b':');
+                }
+                _ => {}
+            }
+            if i > 0 {
+                plan.header.push(',');
+            }
+            let mut h = Vec::new();
+            csv::field(&mut h, name, true);
+            plan.header.push_str(&String::from_utf8_lossy(&h));
+            let row = |r: RowField| Op::Row(r, lead.clone());
+            let (f, varies) = match c {
+                Column::Key(k) => {
+                    plan.ops.push(row(RowField::Key(*k)));
+                    continue;
+                }
+                Column::Field(f) => (*f, f.varies()),
+            };
+            match (varies, f) {
+                (Varies::Row, fields::Field::Patient) => plan.ops.push(row(RowField::Patient)),
+                (Varies::Row, fields::Field::Row) => plan.ops.push(row(RowField::Row)),
+                (Varies::Row, fields::Field::Line) => plan.ops.push(row(RowField::Line)),
+                (Varies::Row, fields::Field::Finding) => plan.ops.push(row(RowField::Finding)),
+                (Varies::Row, _) => plan.ops.push(row(RowField::File)),
+                (Varies::Entry, _) => {
+                    if let Some(Op::Entry(r)) = plan.ops.last()
+                        && let Some(run) = plan.entry_runs.get_mut(*r)
+                    {
+                        run.push((f, lead));
+                    } else {
+                        plan.ops.push(Op::Entry(plan.entry_runs.len()));
+                        plan.entry_runs.push(vec![(f, lead)]);
+                    }
+                }
+                (Varies::Drug, _) => {
+                    if let Some(Op::Drug(r)) = plan.ops.last()
+                        && let Some(run) = plan.drug_runs.get_mut(*r)
+                    {
+                        run.push((f, lead));
+                    } else {
+                        plan.ops.push(Op::Drug(plan.drug_runs.len()));
+                        plan.drug_runs.push(vec![(f, lead)]);
+                    }
+                }
+            }
+        }
+        plan
+    }
+}
+
+/// The per-row fields of an entry's records, each already encoded for the format (see
+/// [`RecordEncoder::field`] and [`RecordEncoder::key`]); `keys` holds the key columns' values
+/// back to back, each ending at its offset in `key_ends`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RowFields<'a> {
+    /// The encoded patient field.
+    pub patient: &'a [u8],
+    /// The entry's record number.
+    pub row: u64,
+    /// The line where its record starts.
+    pub line: u64,
+    /// The encoded `file` field (empty without one).
+    pub file: &'a [u8],
+    /// The encoded key values, back to back.
+    pub keys: &'a [u8],
+    /// Where each key value ends in `keys`.
+    pub key_ends: &'a [usize],
+}
+
+/// Encodes the records of screened entries into bytes (CSV and JSON formats) in one layout:
+/// shared, read-only state, so that worker threads can encode records side by side.
 #[derive(Clone, Debug)]
 pub struct RecordEncoder {
     format: Format,
     /// Formula-looking CSV cells kept as they are (`--raw`).
     raw: bool,
-    /// Per-drug encoded tails (evidence, advice, sources, citations), index = drug id; the last
-    /// slot is the tail of a finding without a drug.
-    tails: Vec<Vec<u8>>,
+    plan: Plan,
+    /// Per-drug encoded runs (evidence, advice, sources, citations), index = drug id then run;
+    /// the last slot is for a finding without a drug.
+    tails: Vec<Vec<Vec<u8>>>,
 }
 
 impl RecordEncoder {
-    /// An encoder for `format` (nothing is encoded for [`Format::Table`]).
+    /// An encoder for `format` in the default layout (nothing is encoded for
+    /// [`Format::Table`]).
     #[must_use]
     pub fn new(format: Format, raw: bool, kb: &Kb) -> RecordEncoder {
-        let mut tails: Vec<Vec<u8>> = (0..kb.drugs.len())
-            .map(|d| encode_tail(format, raw, kb, Some(d)))
-            .collect();
-        tails.push(encode_tail(format, raw, kb, None));
-        RecordEncoder { format, raw, tails }
+        RecordEncoder::with_layout(format, raw, kb, &fields::Layout::default())
     }
 
-    /// Appends one text field encoded for the format (a patient id, say).
+    /// An encoder for `format` writing the columns of `layout`.
+    #[must_use]
+    pub fn with_layout(
+        format: Format,
+        raw: bool,
+        kb: &Kb,
+        layout: &fields::Layout,
+    ) -> RecordEncoder {
+        let plan = Plan::new(format, layout);
+        let tail = |d: Option<DrugId>| -> Vec<Vec<u8>> {
+            plan.drug_runs
+                .iter()
+                .map(|run| {
+                    let mut out = Vec::new();
+                    for (f, lead) in run {
+                        out.extend_from_slice(lead);
+                        if let Some(v) = fields::drug_value(kb, d, *f) {
+                            value(format, raw, &mut out, *f, &v);
+                        }
+                    }
+                    out
+                })
+                .collect()
+        };
+        let mut tails: Vec<Vec<Vec<u8>>> = (0..kb.drugs.len()).map(|d| tail(Some(d))).collect();
+        tails.push(tail(None));
+        RecordEncoder {
+            format,
+            raw,
+            plan,
+            tails,
+        }
+    }
+
+    /// The format.
+    #[must_use]
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The CSV header line (without its line break).
+    #[must_use]
+    pub fn header(&self) -> &str {
+        &self.plan.header
+    }
+
+    /// Resolves nothing: encodes `findings` of the entry `input` for this encoder's layout.
+    #[must_use]
+    pub fn encode(&self, kb: &Kb, input: &str, findings: Vec<Finding>) -> Encoded {
+        encode_with(&self.plan, self.raw, kb, input, findings)
+    }
+
+    /// Appends one text field encoded for the format (a patient id, say); JSON writes an empty
+    /// one as `null`.
     pub fn field(&self, out: &mut Vec<u8>, s: &str) {
-        field(self.format, self.raw, out, s);
+        if s.is_empty() && matches!(self.format, Format::Jsonl | Format::Json) {
+            out.extend_from_slice(b"null");
+        } else {
+            field(self.format, self.raw, out, s);
+        }
+    }
+
+    /// Appends a key column's value: its text as given (an empty one stays an empty string in
+    /// JSON), or `None` for a value the input lacks (null in JSON).
+    pub fn key(&self, out: &mut Vec<u8>, s: Option<&str>) {
+        match s {
+            Some(s) => field(self.format, self.raw, out, s),
+            None => self.field(out, ""),
+        }
+    }
+
+    /// The [`FILE_COLUMN`] field of records from the file `name`.
+    #[must_use]
+    pub fn file_field(&self, name: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        field(self.format, self.raw, &mut out, name);
+        out
     }
 
     /// Appends the records of one entry: `patient` is the encoded patient field, `row` the entry's
@@ -427,84 +680,70 @@ impl RecordEncoder {
         enc: &Encoded,
         started: &mut bool,
     ) {
-        self.append_with_input(out, patient, row, enc.input_field(), enc, started, &[]);
+        let fields = RowFields {
+            patient,
+            row,
+            ..RowFields::default()
+        };
+        self.append_row(out, &fields, enc, started);
     }
 
-    /// The [`FILE_COLUMN`] field of records from the file `name`, encoded for
-    /// [`RecordEncoder::append_in_file`].
-    #[must_use]
-    pub fn file_field(&self, name: &str) -> Vec<u8> {
-        let mut out = Vec::new();
-        match self.format {
-            Format::Csv => {
-                out.push(b',');
-                csv::field(&mut out, name, self.raw);
-            }
-            Format::Jsonl | Format::Json => {
-                out.extend_from_slice(b",\"file\":");
-                json::value(&mut out, name);
-            }
-            Format::Table | Format::Html => {}
+    /// Appends the records of one entry with its per-row fields; `started` says whether a
+    /// record was written before (the JSON separator) and is set.
+    pub fn append_row(
+        &self,
+        out: &mut Vec<u8>,
+        row: &RowFields<'_>,
+        enc: &Encoded,
+        started: &mut bool,
+    ) {
+        if self.format.is_report() {
+            return;
         }
-        out
-    }
-
-    /// Like [`RecordEncoder::append`], each record ending with the `file` field made by
-    /// [`RecordEncoder::file_field`].
-    pub fn append_in_file(
-        &self,
-        out: &mut Vec<u8>,
-        file: &[u8],
-        patient: &[u8],
-        row: u64,
-        enc: &Encoded,
-        started: &mut bool,
-    ) {
-        self.append_with_input(out, patient, row, enc.input_field(), enc, started, file);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn append_with_input(
-        &self,
-        out: &mut Vec<u8>,
-        patient: &[u8],
-        row: u64,
-        input: &[u8],
-        enc: &Encoded,
-        started: &mut bool,
-        file: &[u8],
-    ) {
-        // The `patient, row, input` prefix is encoded once and copied for further findings.
-        let mut prefix: Option<std::ops::Range<usize>> = None;
-        for (head, tail) in enc.parts() {
+        for i in 0..enc.count() {
             if self.format == Format::Json {
                 out.extend_from_slice(if *started { b",\n" } else { b"[\n" });
             }
-            if let Some(p) = prefix.clone() {
-                out.extend_from_within(p);
-            } else {
-                let start = out.len();
-                match self.format {
-                    Format::Csv => csv::prefix(out, patient, row, input),
-                    Format::Jsonl | Format::Json => json::prefix(out, patient, row, input),
-                    Format::Table | Format::Html => return,
-                }
-                prefix = Some(start..out.len());
-            }
             *started = true;
-            out.extend_from_slice(head);
-            if let Some(tail) = self.tails.get(tail) {
-                out.extend_from_slice(tail);
+            for op in &self.plan.ops {
+                match op {
+                    Op::Row(f, lead) => {
+                        out.extend_from_slice(lead);
+                        match f {
+                            RowField::Patient => out.extend_from_slice(row.patient),
+                            RowField::Row => push_u64(out, row.row),
+                            RowField::Line => push_u64(out, row.line),
+                            RowField::Finding => push_u64(out, i as u64 + 1),
+                            RowField::File => out.extend_from_slice(row.file),
+                            RowField::Key(k) => {
+                                let start = if *k == 0 {
+                                    0
+                                } else {
+                                    row.key_ends.get(k - 1).copied().unwrap_or(0)
+                                };
+                                match row.key_ends.get(*k) {
+                                    Some(&end) => out.extend_from_slice(
+                                        row.keys.get(start..end).unwrap_or_default(),
+                                    ),
+                                    // A key the reader did not place is absent.
+                                    None => self.field(out, ""),
+                                }
+                            }
+                        }
+                    }
+                    Op::Entry(r) => out.extend_from_slice(enc.run(i, *r)),
+                    Op::Drug(r) => {
+                        if let Some(t) = self.tails.get(enc.tail(i)).and_then(|t| t.get(*r)) {
+                            out.extend_from_slice(t);
+                        }
+                    }
+                }
             }
-            // The file field goes last, before the record's closing `\n` or `}`.
-            if !file.is_empty()
-                && let Some(end) = out.pop()
-            {
-                out.extend_from_slice(file);
-                out.push(end);
-            }
-            if self.format == Format::Jsonl {
-                out.push(b'\n');
+            match self.format {
+                Format::Csv => out.push(b'\n'),
+                Format::Json => out.push(b'}'),
+                Format::Jsonl => out.extend_from_slice(b"}\n"),
+                Format::Table | Format::Html => {}
             }
         }
     }
@@ -513,9 +752,11 @@ impl RecordEncoder {
 /// Writes records in one format.
 pub struct Writer<'k, W: Write> {
     format: Format,
+    raw: bool,
     out: W,
     kb: &'k Kb,
     records: RecordEncoder,
+    layout: fields::Layout,
     table: table::Table,
     started: bool,
     summary: Summary,
@@ -524,54 +765,58 @@ pub struct Writer<'k, W: Write> {
     /// Records of the entry being written, and the last patient's id with its encoding.
     buf: Vec<u8>,
     patient: (String, Vec<u8>),
-    /// Whether the records end with a [`FILE_COLUMN`], and its field for the current file.
-    file: Option<Vec<u8>>,
+    /// The `file` field for the current file (with [`Writer::with_file_column`]).
+    file: Vec<u8>,
 }
 
 impl<'k, W: Write> Writer<'k, W> {
     /// The records end with a [`FILE_COLUMN`] (records from several files).
     #[must_use]
-    pub fn with_file_column(mut self) -> Self {
-        self.file = Some(Vec::new());
+    pub fn with_file_column(self) -> Self {
+        let layout = fields::Layout::standard(self.layout.keys.clone(), true);
+        self.with_layout(layout)
+    }
+
+    /// The records have the columns of `layout`.
+    #[must_use]
+    pub fn with_layout(mut self, layout: fields::Layout) -> Self {
+        self.records = RecordEncoder::with_layout(self.format, self.raw, self.kb, &layout);
+        self.layout = layout;
         self
+    }
+
+    /// The encoder of this writer's records (to encode entries for [`Writer::write`]).
+    #[must_use]
+    pub fn records(&self) -> &RecordEncoder {
+        &self.records
     }
 
     /// The file the next records come from (with [`Writer::with_file_column`]).
     pub fn set_file(&mut self, name: &str) {
-        if self.file.is_some() {
-            self.file = Some(self.records.file_field(name));
-        }
-    }
-
-    fn header_line(&self) -> String {
-        let mut line = COLUMNS.join(",");
-        if self.file.is_some() {
-            line.push(',');
-            line.push_str(FILE_COLUMN);
-        }
-        line
+        self.file = self.records.file_field(name);
     }
 
     /// A writer for `format`; `raw` keeps formula-looking CSV cells as they are, `color` applies
     /// to the table only.
     pub fn new(format: Format, raw: bool, out: W, kb: &'k Kb, color: bool) -> Writer<'k, W> {
+        let records = RecordEncoder::new(format, raw, kb);
+        let mut patient = Vec::new();
+        records.field(&mut patient, "");
         Writer {
             format,
+            raw,
             out,
             kb,
-            records: RecordEncoder::new(format, raw, kb),
+            records,
+            layout: fields::Layout::default(),
             table: table::Table::default(),
             started: false,
             summary: Summary::default(),
             color,
             view: View::default(),
             buf: Vec::with_capacity(1024),
-            patient: (String::new(), {
-                let mut empty = Vec::new();
-                field(format, raw, &mut empty, "");
-                empty
-            }),
-            file: None,
+            patient: (String::new(), patient),
+            file: Vec::new(),
         }
     }
 
@@ -591,17 +836,24 @@ impl<'k, W: Write> Writer<'k, W> {
     fn header(&mut self) -> io::Result<()> {
         if self.format == Format::Csv && !self.started {
             self.started = true;
-            let line = self.header_line();
-            writeln!(self.out, "{line}")?;
+            writeln!(self.out, "{}", self.records.header())?;
         }
         Ok(())
     }
 
-    /// Writes one entry's records.
+    /// Writes one entry's records (its line unknown: 0).
     ///
     /// # Errors
     /// On a write error (a broken pipe included).
     pub fn write(&mut self, entry: Entry<'_>, enc: &Encoded) -> io::Result<()> {
+        self.write_at(entry, 0, enc)
+    }
+
+    /// Writes one entry's records, its record starting on input line `line`.
+    ///
+    /// # Errors
+    /// On a write error (a broken pipe included).
+    pub fn write_at(&mut self, entry: Entry<'_>, line: u64, enc: &Encoded) -> io::Result<()> {
         self.summary.add_entry(enc);
         if self.format.is_report() {
             if self.summary.entries > view::MAX_ENTRIES {
@@ -626,27 +878,21 @@ impl<'k, W: Write> Writer<'k, W> {
             self.patient.1.clear();
             self.records.field(&mut self.patient.1, entry.patient);
         }
-        let mut input = Vec::new();
-        let input_field = if enc.input_bytes() == entry.input.as_bytes() {
-            enc.input_field()
-        } else {
-            self.records.field(&mut input, entry.input);
-            &input
-        };
         self.buf.clear();
-        self.records.append_with_input(
-            &mut self.buf,
-            &self.patient.1,
-            entry.row,
-            input_field,
-            enc,
-            &mut self.started,
-            self.file.as_deref().unwrap_or_default(),
-        );
+        let row = RowFields {
+            patient: &self.patient.1,
+            row: entry.row,
+            line,
+            file: &self.file,
+            ..RowFields::default()
+        };
+        self.records
+            .append_row(&mut self.buf, &row, enc, &mut self.started);
         self.out.write_all(&self.buf)
     }
 
-    /// Writes records encoded by a [`RecordEncoder`] for the same format, with their counts.
+    /// Writes records encoded by a [`RecordEncoder`] for the same format and layout, with
+    /// their counts.
     ///
     /// # Errors
     /// On a write error (a broken pipe included).
@@ -678,8 +924,7 @@ impl<'k, W: Write> Writer<'k, W> {
                 html::render(&mut self.out, self.kb, &items, &self.summary, &self.view)?;
             }
             Format::Csv if !self.started => {
-                let line = self.header_line();
-                writeln!(self.out, "{line}")?;
+                writeln!(self.out, "{}", self.records.header())?;
             }
             Format::Json => self
                 .out
@@ -688,15 +933,6 @@ impl<'k, W: Write> Writer<'k, W> {
         }
         self.out.flush()?;
         Ok(self.summary)
-    }
-}
-
-fn encode_tail(format: Format, raw: bool, kb: &Kb, drug: Option<DrugId>) -> Vec<u8> {
-    let (evidence, advice, sources, citations) = drug_text(kb, drug);
-    match format {
-        Format::Csv => csv::tail(&evidence, &advice, &sources, &citations, raw),
-        Format::Jsonl | Format::Json => json::tail(&evidence, &advice, &sources, &citations),
-        Format::Table | Format::Html => Vec::new(),
     }
 }
 
@@ -728,11 +964,6 @@ fn class_level(kb: &Kb, f: &Finding) -> (String, &'static str) {
         }
         (_, Some(d)) => (kb.drugs[d].class.clone(), kb.drugs[d].level.as_str()),
     }
-}
-
-/// The score as shown: two decimals, empty without one.
-fn score_text(f: &Finding) -> String {
-    f.score.map(|s| format!("{s:.2}")).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -788,27 +1019,53 @@ mod tests {
     }
 
     #[test]
-    fn an_encoded_entry_keeps_its_input_and_one_head_per_finding() {
+    fn an_encoded_entry_keeps_its_input_and_one_run_per_finding() {
         let (kb, enc) = encoded(Format::Csv, "losartan/hctz 100-25");
         let (_, table) = encoded(Format::Table, "losartan/hctz 100-25");
         assert!(enc.table_findings().is_empty());
         assert_eq!(enc.input(), "losartan/hctz 100-25");
-        assert_eq!(enc.input_field(), b"losartan/hctz 100-25");
-        let parts: Vec<(&[u8], usize)> = enc.parts().collect();
-        assert_eq!(parts.len(), table.table_findings().len());
-        assert_eq!(enc.outcomes().count(), parts.len());
+        assert_eq!(enc.runs(), 1);
+        assert_eq!(enc.count(), table.table_findings().len());
         assert!(
-            parts.len() >= 2,
+            enc.count() >= 2,
             "a combination has a finding per ingredient"
         );
-        for ((head, tail), f) in parts.iter().zip(table.table_findings()) {
-            let head = std::str::from_utf8(head).unwrap();
-            assert!(head.starts_with(f.status.as_str()), "{head}");
+        for (i, f) in table.table_findings().iter().enumerate() {
+            let run = std::str::from_utf8(enc.run(i, 0)).unwrap();
+            assert!(
+                run.starts_with(&format!(",losartan/hctz 100-25,{}", f.status.as_str())),
+                "{run}"
+            );
             let expected = f
                 .drug
                 .filter(|_| f.status != Status::Clear)
                 .unwrap_or(kb.drugs.len());
-            assert_eq!(*tail, expected);
+            assert_eq!(enc.tail(i), expected);
+        }
+    }
+
+    #[test]
+    fn json_records_write_null_for_absent_values_and_arrays_for_lists() {
+        let kb = Kb::builtin().unwrap();
+        let lex = Lexicon::build(&kb, &Vocabulary::builtin()).unwrap();
+        for text in ["lipitor", "xyzzy"] {
+            let rec = RecordEncoder::new(Format::Jsonl, false, &kb);
+            let enc = rec.encode(&kb, text, screen(&kb, &lex, &resolve(&lex, text)));
+            let mut out = Vec::new();
+            let mut started = false;
+            rec.append(&mut out, b"null", 7, &enc, &mut started);
+            let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            assert!(
+                v["patient"].is_null() && v["row"] == 7 && v["finding"] == 1,
+                "{v}"
+            );
+            assert!(v["sources"].is_array() && v["candidates"].is_array(), "{v}");
+            assert!(v["citations"].is_array(), "{v}");
+            if text == "xyzzy" {
+                assert!(v["ingredient"].is_null() && v["score"].is_null(), "{v}");
+            } else {
+                assert_eq!(v["sources"][0], "S1");
+            }
         }
     }
 }

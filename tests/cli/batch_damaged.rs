@@ -32,7 +32,7 @@ fn batch_keeps_every_record_of_a_damaged_file_and_marks_the_bad_ones() {
         .arg("batch")
         .arg(&path)
         .assert()
-        .code(2)
+        .code(3)
         .stderr(predicate::str::contains("3 of 6 records could not be read"));
     let records: Vec<Record> = parse_csv(&assert.get_output().stdout);
     assert_eq!(collapsed_pairs(&records), input_records(&path));
@@ -61,7 +61,7 @@ fn batch_jsonl_of_a_damaged_file_is_still_valid_json() {
         .args(["batch", "-", "-f", "jsonl"])
         .write_stdin(damaged())
         .assert()
-        .code(2);
+        .code(3);
     let records: Vec<Record> = parse_jsonl(&assert.get_output().stdout);
     assert_eq!(records.len(), 6);
     assert_eq!(
@@ -76,7 +76,7 @@ fn batch_summary_counts_the_records_that_could_not_be_read() {
         .args(["batch", "-", "--summary"])
         .write_stdin(damaged())
         .assert()
-        .code(2);
+        .code(3);
     let summaries: Vec<PatientSummary> = parse_csv(&assert.get_output().stdout);
     let errors: Vec<(&str, u64)> = summaries
         .iter()
@@ -93,7 +93,7 @@ fn batch_unterminated_quote_costs_one_record_not_the_rest_of_the_file() {
             "patient,medication\nP1,\"lipitor 20 mg\nP2,hctz\nP3,quinine sulfate\nP4,metformin\n",
         )
         .assert()
-        .code(2)
+        .code(3)
         .stderr(predicate::str::contains("1 of 4 records could not be read"));
     let records: Vec<Record> = parse_csv(&assert.get_output().stdout);
     let rows: Vec<u64> = collapsed_pairs(&records).iter().map(|p| p.1).collect();

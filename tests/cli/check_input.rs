@@ -302,7 +302,7 @@ fn check_shows_an_empty_argument_as_an_error_entry_and_exits_2() {
     let out = crampcheck()
         .args(["check", "-f", "csv", "lipitor", "  "])
         .assert()
-        .code(2)
+        .code(3)
         .stderr(predicate::str::contains("1 of 2 entries could not be read"))
         .get_output()
         .stdout
@@ -319,7 +319,7 @@ fn check_file_with_a_short_row_reports_it_as_an_error_entry() {
         .args(["check", "-f", "csv", "-"])
         .write_stdin("medication,sig\nlipitor,x,extra\nhctz,daily\n")
         .assert()
-        .code(2)
+        .code(3)
         .get_output()
         .stdout
         .clone();
@@ -336,7 +336,7 @@ fn check_entry_longer_than_1024_bytes_is_an_error_entry() {
     let out = crampcheck()
         .args(["check", "-f", "csv", "lipitor", &long])
         .assert()
-        .code(2)
+        .code(3)
         .get_output()
         .stdout
         .clone();

@@ -88,8 +88,8 @@ fn a_damaged_million_row_file_keeps_every_record_and_counts_every_error() {
         .unwrap();
     assert_eq!(
         out.status.code(),
-        Some(2),
-        "any unreadable record makes the exit code 2"
+        Some(3),
+        "any unreadable record makes the exit code 3 (finished, with error records)"
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

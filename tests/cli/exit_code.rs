@@ -78,11 +78,16 @@ fn fail_on_applies_to_batch_too() {
 }
 
 #[test]
-fn unreadable_records_exit_2_even_with_fail_on() {
+fn fail_on_wins_over_error_records() {
     crampcheck()
         .args(["--fail-on", "warning", "check", "quinine", ""])
         .assert()
-        .code(2);
+        .code(1);
+}
+
+#[test]
+fn error_records_alone_exit_3() {
+    crampcheck().args(["check", "lipitor", ""]).assert().code(3);
 }
 
 #[test]

@@ -28,6 +28,7 @@ mod lookup;
 mod names;
 mod output_file;
 mod output_safety;
+mod records;
 mod report;
 mod robustness;
 mod signals;

@@ -35,9 +35,10 @@ fn output_flag_writes_the_file_and_nothing_to_stdout() {
         .assert()
         .success()
         .stdout("")
-        // Nothing but the line that says which columns were read.
+        // Nothing but the line that says which columns were read, and the totals.
         .stderr(format!(
-            "crampcheck: {}: medication column: \"medication\" (2), patient: \"patient_id\" (1)\n",
+            "crampcheck: {}: medication column: \"medication\" (2), patient: \"patient_id\" (1)\n\
+             crampcheck: read 261 records, wrote 270 records, 0 errors\n",
             dir.path().join("batch.csv").display()
         ));
     let written = fs::read(&out).unwrap();

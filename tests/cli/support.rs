@@ -50,7 +50,7 @@ pub const REQUIRED: [&str; 10] = [
 ];
 
 /// The extra columns after the required ones, as the binary writes them today.
-pub const EXTRAS: [&str; 7] = [
+pub const EXTRAS: [&str; 9] = [
     "runner_up",
     "candidates",
     "note",
@@ -58,10 +58,12 @@ pub const EXTRAS: [&str; 7] = [
     "advice",
     "sources",
     "citations",
+    "finding",
+    "line",
 ];
 
 /// Every column of a `batch` of several files: the required ones, the extras, then `file`.
-pub const COLUMNS_WITH_FILE: [&str; 18] = [
+pub const COLUMNS_WITH_FILE: [&str; 20] = [
     "patient",
     "row",
     "input",
@@ -79,6 +81,8 @@ pub const COLUMNS_WITH_FILE: [&str; 18] = [
     "advice",
     "sources",
     "citations",
+    "finding",
+    "line",
     "file",
 ];
 
@@ -94,31 +98,77 @@ pub enum Status {
     Error,
 }
 
-/// One output record of `check` and `batch` (CSV, JSON Lines and JSON share it).
+/// One output record of `check` and `batch` (CSV, JSON Lines and JSON share it: a JSON `null`
+/// reads as the empty CSV cell, a JSON array as the CSV cell that joins it).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
+    #[serde(deserialize_with = "text")]
     pub patient: String,
     pub row: u64,
+    #[serde(deserialize_with = "text")]
     pub input: String,
     pub status: Status,
+    #[serde(deserialize_with = "text")]
     pub ingredient: String,
+    #[serde(deserialize_with = "text")]
     pub class: String,
+    #[serde(deserialize_with = "text")]
     pub level: String,
+    #[serde(deserialize_with = "text")]
     pub matched_as: String,
-    #[serde(rename = "match")]
+    #[serde(rename = "match", deserialize_with = "text")]
     pub how: String,
     pub score: Option<f64>,
+    #[serde(deserialize_with = "text")]
     pub runner_up: String,
+    #[serde(deserialize_with = "bar_list")]
     pub candidates: String,
+    #[serde(deserialize_with = "text")]
     pub note: String,
+    #[serde(deserialize_with = "text")]
     pub evidence: String,
+    #[serde(deserialize_with = "text")]
     pub advice: String,
+    #[serde(deserialize_with = "semicolon_list")]
     pub sources: String,
+    #[serde(deserialize_with = "bar_list")]
     pub citations: String,
+    /// 1, 2… within the entry.
+    pub finding: u64,
+    /// The input line where the entry's record starts (0 for an argument).
+    pub line: u64,
     /// The input file, in records of a `batch` of several files (and only there).
     #[serde(default)]
     pub file: Option<String>,
+}
+
+/// A text field: a string, or JSON `null` (read as empty).
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A text or a list of texts (JSON) joined as in CSV.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrList {
+    Text(String),
+    List(Vec<String>),
+}
+
+fn joined<'de, D: serde::Deserializer<'de>>(d: D, sep: &str) -> Result<String, D::Error> {
+    Ok(match TextOrList::deserialize(d)? {
+        TextOrList::Text(s) => s,
+        TextOrList::List(v) => v.join(sep),
+    })
+}
+
+fn bar_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    joined(d, " | ")
+}
+
+fn semicolon_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    joined(d, "; ")
 }
 
 /// One record of `batch --summary`.
