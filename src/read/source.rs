@@ -1,19 +1,19 @@
 //! Where batch entries come from: one reader per input format behind one type, so the batch
 //! pipeline reads CSV tables (and every format sniffed as one), JSON Lines and FHIR alike. A new
 //! format is a variant here and an arm in each method; a reader that yields owned entries (such
-//! as `fhir::FhirReader`, whose entries are `{key, patient, text, line, error}`) places each with
-//! [`place`]:
-//!
-//! ```text
-//! InputFormat::Fhir => EntrySource::Fhir(FhirReader::new(BufReader::new(open::open(&src, None)?.reader), &src.name()), 0),
-//! EntrySource::Fhir(r, row) => r.next().transpose()?.map(|e| { *row += 1;
-//!     Ok(place(text, *row, e.line, &e.patient, &e.text, e.error, &[Some(&e.key)])) }).transpose(),
-//! ```
+//! as [`FhirReader`], whose entries are `{key, patient, text, line, error}`) places each with
+//! [`place`].
 
-use anyhow::{Result, bail};
+use std::io::{BufReader, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use anyhow::{Context as _, Result, bail};
+
+use crate::read::fhir::FhirReader;
 use crate::read::input::{BatchColumns, BatchReader, Placed, Source, check_entry, echo};
 use crate::read::jsonl::JsonlReader;
+use crate::read::open;
 
 /// The input formats of `--input-format`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -87,6 +87,89 @@ pub enum EntrySource {
     Csv(BatchReader),
     /// JSON Lines.
     Jsonl(JsonlReader),
+    /// FHIR resources.
+    Fhir(FhirSource),
+}
+
+/// A reader that counts the bytes read through it (for the progress line), the count shared
+/// with whoever holds the other handle.
+struct Counted {
+    inner: Box<dyn Read + Send>,
+    count: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// FHIR resources (a Bundle or Bulk Data NDJSON) as batch entries: the resource's
+/// `resourceType/id` is the `key`, the patient its `subject`.
+pub struct FhirSource {
+    src: Source,
+    reader: FhirReader<BufReader<Counted>>,
+    bytes: Arc<AtomicU64>,
+    row: u64,
+    description: String,
+}
+
+impl FhirSource {
+    fn open(src: Source, cols: &BatchColumns) -> Result<FhirSource> {
+        let name = src.name();
+        if cols.no_header {
+            bail!("--no-header is for CSV input; FHIR resources name their fields");
+        }
+        if cols.med.is_some() || cols.patient.is_some() || !cols.keys.is_empty() {
+            bail!(
+                "{name}: FHIR input takes the medication, the patient and the key (the resource id) \
+                 from each resource; --med-column, --patient-column and --key-column are for csv \
+                 and jsonl"
+            );
+        }
+        let opened = open::open(&src, None).with_context(|| format!("cannot open {name}"))?;
+        if opened.sheet {
+            bail!("{name}: a workbook is no FHIR input");
+        }
+        let bytes = Arc::new(AtomicU64::new(0));
+        let counted = Counted {
+            inner: opened.reader,
+            count: Arc::clone(&bytes),
+        };
+        let what = if opened.origin.is_empty() {
+            name.clone()
+        } else {
+            format!("{name} ({})", opened.origin)
+        };
+        Ok(FhirSource {
+            reader: FhirReader::new(BufReader::with_capacity(1 << 16, counted), &name),
+            src,
+            bytes,
+            row: 0,
+            description: format!(
+                "{what}: FHIR MedicationStatement, MedicationRequest and Medication resources"
+            ),
+        })
+    }
+
+    fn next_into(&mut self, text: &mut String) -> Result<Option<Placed>> {
+        let Some(entry) = self.reader.next().transpose()? else {
+            return Ok(None);
+        };
+        self.row += 1;
+        let key = (!entry.key.is_empty()).then_some(entry.key.as_str());
+        Ok(Some(place(
+            text,
+            self.row,
+            entry.line,
+            &entry.patient,
+            &entry.text,
+            entry.error,
+            &[key],
+        )))
+    }
 }
 
 impl EntrySource {
@@ -98,9 +181,7 @@ impl EntrySource {
         Ok(match format {
             InputFormat::Csv => EntrySource::Csv(BatchReader::open(src, cols)?),
             InputFormat::Jsonl => EntrySource::Jsonl(JsonlReader::open(src, cols)?),
-            InputFormat::Fhir => {
-                bail!("--input-format fhir is not built yet in this version (use csv or jsonl)")
-            }
+            InputFormat::Fhir => EntrySource::Fhir(FhirSource::open(src, cols)?),
         })
     }
 
@@ -112,6 +193,7 @@ impl EntrySource {
         match self {
             EntrySource::Csv(r) => r.next_into(text),
             EntrySource::Jsonl(r) => r.next_into(text),
+            EntrySource::Fhir(r) => r.next_into(text),
         }
     }
 
@@ -121,6 +203,7 @@ impl EntrySource {
         match self {
             EntrySource::Csv(r) => r.description(),
             EntrySource::Jsonl(r) => r.description(),
+            EntrySource::Fhir(r) => &r.description,
         }
     }
 
@@ -130,6 +213,7 @@ impl EntrySource {
         match self {
             EntrySource::Csv(r) => r.columns().to_owned(),
             EntrySource::Jsonl(r) => r.columns(),
+            EntrySource::Fhir(_) => "the medication of each resource".to_owned(),
         }
     }
 
@@ -139,6 +223,7 @@ impl EntrySource {
         match self {
             EntrySource::Csv(r) => r.name(),
             EntrySource::Jsonl(r) => r.name(),
+            EntrySource::Fhir(r) => r.src.name(),
         }
     }
 
@@ -148,6 +233,7 @@ impl EntrySource {
         match self {
             EntrySource::Csv(r) => r.bytes_read(),
             EntrySource::Jsonl(r) => r.bytes_read(),
+            EntrySource::Fhir(r) => r.bytes.load(Ordering::Relaxed),
         }
     }
 }

@@ -20,6 +20,7 @@ mod encodings;
 mod escaping;
 mod exit_code;
 mod fail_on;
+mod fhir;
 mod hostile_input;
 mod html;
 mod input_files;

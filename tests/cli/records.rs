@@ -237,13 +237,6 @@ fn a_jsonl_line_that_is_not_an_object_or_lacks_the_medication_is_an_error_record
 }
 
 #[test]
-fn fhir_input_says_it_is_not_built_yet() {
-    let (code, _, err) = run(&["batch", "-", "--input-format", "fhir"], "{}\n");
-    assert_eq!(code, 2);
-    assert!(err.contains("not built yet"), "{err}");
-}
-
-#[test]
 fn an_error_record_has_its_line_and_a_note_without_one() {
     let input = "patient,medication\nP1,lipitor\n\nP2,\nP3,\"broken\nP4,hctz\n";
     for jobs in ["1", "2"] {
