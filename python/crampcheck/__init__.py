@@ -1,0 +1,137 @@
+"""crampcheck: screen medication lists for drugs associated with nocturnal leg cramps, and warn
+about quinine. The same library as the `crampcheck` CLI, in process.
+
+    >>> import crampcheck
+    >>> [r["status"] for r in crampcheck.screen(["lipitor"])]
+    ['flagged']
+
+- ``screen(texts)``: a list of dicts, one per finding.
+- ``screen_arrow(batch, medication=..., keys=[...])``: a pyarrow RecordBatch (or Table), one row
+  per finding, your key columns carried.
+- ``crampcheck.spark.screen(df, medication=..., keys=[...])``: the same over Spark's mapInArrow.
+
+Every entry yields at least one record: ``flagged``, ``warning`` (quinine), ``review``,
+``clear``, ``unrecognized``, or ``error`` (a missing, empty or overlong entry). Decision support
+for professionals, not medical advice.
+"""
+
+from ._native import DISCLAIMER
+from ._native import fields as _fields
+from ._native import screen as _screen
+from ._native import screen_buffers as _screen_buffers
+
+__all__ = ["DISCLAIMER", "FIELDS", "screen", "screen_arrow"]
+
+_TEXT_FIELDS, _RECORD_FIELDS = _fields()
+
+#: The fields of a record, in order: ``entry`` (the entry's 0-based index in your input),
+#: ``finding`` (1, 2… within the entry), then the CLI's record fields from ``input`` to
+#: ``citations``. The CLI's ``patient`` and ``row`` are its own numbering of a file's records;
+#: here your key columns (``keys=``) and ``entry`` take their place.
+FIELDS = tuple(_RECORD_FIELDS)
+
+
+def screen(texts):
+    """Screens a list of medication texts (None for a missing one).
+
+    Returns one dict per finding, in input order then finding order, with the keys of
+    ``FIELDS``; an absent value (no class for a clear drug, no score) is None.
+    """
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("screen() takes a list of texts; for one text, screen([text])")
+    return _screen(list(texts))
+
+
+def _as_keys(keys):
+    if keys is None:
+        return []
+    if isinstance(keys, str):
+        return [keys]
+    return list(keys)
+
+
+def screen_arrow(batch, medication="medication", keys=()):
+    """Screens the ``medication`` column of a pyarrow RecordBatch (or Table).
+
+    Returns a RecordBatch (a Table for a Table) with one row per finding: the ``keys`` columns
+    taken from the input row, then ``FIELDS``. Text fields are strings, null when absent;
+    ``score`` is a float64; ``entry`` an int64 (the input row), ``finding`` an int32.
+    """
+    import pyarrow as pa
+    import pyarrow.compute  # noqa: F401 (pa.compute)
+
+    keys = _as_keys(keys)
+    if isinstance(batch, pa.Table):
+        batches = batch.to_batches() or [
+            pa.RecordBatch.from_arrays([pa.array([], f.type) for f in batch.schema], schema=batch.schema)
+        ]
+        parts, start = [], 0
+        for b in batches:
+            part = _screen_batch(pa, b, medication, keys)
+            if start:
+                # Each batch numbers its own rows: `entry` becomes the table's row.
+                i = part.schema.get_field_index("entry")
+                part = part.set_column(i, "entry", pa.compute.add(part.column(i), start))
+            parts.append(part)
+            start += b.num_rows
+        return pa.Table.from_batches(parts)
+    if not isinstance(batch, pa.RecordBatch):
+        raise TypeError(f"screen_arrow() takes a pyarrow RecordBatch or Table, not {type(batch).__name__}")
+    return _screen_batch(pa, batch, medication, keys)
+
+
+def _column(pa, batch, medication):
+    names = batch.schema.names
+    if medication not in names:
+        raise KeyError(f"no column {medication!r} (the columns are {', '.join(map(repr, names))})")
+    col = batch.column(names.index(medication))
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        # string_view, dictionary, null, numbers…: as text, computed by Arrow.
+        col = col.cast(pa.large_string())
+    return col
+
+
+def _screen_batch(pa, batch, medication, keys):
+    for k in keys:
+        if k not in batch.schema.names:
+            raise KeyError(f"no key column {k!r} (the columns are {', '.join(map(repr, batch.schema.names))})")
+        if k in FIELDS:
+            raise ValueError(f"key column {k!r} has the name of a record field; rename it first")
+    col = _column(pa, batch, medication)
+    validity, offsets, data = col.buffers()[:3]
+    if data is None:
+        data = pa.py_buffer(b"")
+    large = pa.types.is_large_string(col.type)
+    if col.null_count == 0:
+        validity = None
+    d = _screen_buffers(offsets, data, validity, col.offset, len(col), large)
+    return _assemble(pa, batch, keys, d)
+
+
+def _assemble(pa, batch, keys, d):
+    n, m = d["distinct_len"], d["records"]
+    buf = pa.py_buffer
+    columns = {}
+    for name, (offsets, data, validity, nulls) in zip(_TEXT_FIELDS, d["text"]):
+        columns[name] = pa.StringArray.from_buffers(n, buf(offsets), buf(data), buf(validity), nulls)
+    values, validity, nulls = d["score"]
+    columns["score"] = pa.Array.from_buffers(pa.float64(), n, [buf(validity), buf(values)], null_count=nulls)
+    names = [f for f in FIELDS if f in columns]
+    distinct = pa.RecordBatch.from_arrays([columns[f] for f in names], names=names)
+    if d["record_bytes"] >= 2**31 - 1:
+        # More than i32 offsets hold once taken: the taken columns are large strings.
+        distinct = distinct.cast(pa.schema([
+            pa.field(f, pa.large_string() if f in _TEXT_FIELDS else pa.float64()) for f in names
+        ]))
+    which = pa.Array.from_buffers(pa.int32(), m, [None, buf(d["distinct"])])
+    entry = pa.Array.from_buffers(pa.int64(), m, [None, buf(d["entry"])])
+    finding = pa.Array.from_buffers(pa.int32(), m, [None, buf(d["finding"])])
+    fields = distinct.take(which)
+    arrays, out_names = [], []
+    if keys:
+        carried = batch.select(keys).take(entry)
+        arrays += list(carried.columns)
+        out_names += keys
+    arrays += [entry, finding] + list(fields.columns)
+    out_names += ["entry", "finding"] + names
+    return pa.RecordBatch.from_arrays(arrays, names=out_names)
