@@ -54,26 +54,28 @@ def _as_keys(keys):
     return list(keys)
 
 
-def screen_arrow(batch, medication="medication", keys=(), lean=False):
+def screen_arrow(batch, medication="medication", keys=(), lean=False, fields=None):
     """Screens the ``medication`` column of a pyarrow RecordBatch (or Table).
 
     Returns a RecordBatch (a Table for a Table, a RecordBatchReader streaming the records of a
     RecordBatchReader, one batch at a time) with one row per finding: the ``keys`` columns
     taken from the input row, then ``FIELDS``. Text fields are strings, null when absent;
     ``score`` is a float64; ``entry`` an int64 (the input row), ``finding`` an int32.
-    ``lean=True`` leaves out ``LEAN_OMITS`` (about 85% of a record's bytes).
+    ``lean=True`` leaves out ``LEAN_OMITS`` (about 85% of a record's bytes); ``fields=[...]``
+    keeps only those of ``FIELDS`` (as the CLI's ``--fields``), ``entry`` and ``finding`` always.
     """
     import pyarrow as pa
     import pyarrow.compute  # noqa: F401 (pa.compute)
 
     keys = _as_keys(keys)
+    omit = _chosen(lean, fields)
     if isinstance(batch, pa.Table):
         batches = batch.to_batches() or [
             pa.RecordBatch.from_arrays([pa.array([], f.type) for f in batch.schema], schema=batch.schema)
         ]
         parts, start = [], 0
         for b in batches:
-            part = _screen_batch(pa, b, medication, keys, lean)
+            part = _screen_batch(pa, b, medication, keys, omit)
             if start:
                 # Each batch numbers its own rows: `entry` becomes the table's row.
                 i = part.schema.get_field_index("entry")
@@ -82,10 +84,22 @@ def screen_arrow(batch, medication="medication", keys=(), lean=False):
             start += b.num_rows
         return pa.Table.from_batches(parts)
     if isinstance(batch, pa.RecordBatchReader):
-        return _stream(pa, batch, medication, keys, lean)
+        return _stream(pa, batch, medication, keys, omit)
     if not isinstance(batch, pa.RecordBatch):
         raise TypeError(f"screen_arrow() takes a pyarrow RecordBatch or Table, not {type(batch).__name__}")
-    return _screen_batch(pa, batch, medication, keys, lean)
+    return _screen_batch(pa, batch, medication, keys, omit)
+
+
+def _chosen(lean, fields):
+    """The fields left out, from ``lean`` and ``fields``."""
+    if fields is None:
+        return set(LEAN_OMITS) if lean is True else set(lean or ())
+    fields = [fields] if isinstance(fields, str) else list(fields)
+    unknown = [f for f in fields if f not in FIELDS]
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r} (the fields are {', '.join(FIELDS)})")
+    out = {f for f in FIELDS if f not in fields and f not in ("entry", "finding")}
+    return out | (set(LEAN_OMITS) if lean is True else set())
 
 
 def _column(pa, batch, medication):
@@ -99,7 +113,7 @@ def _column(pa, batch, medication):
     return col
 
 
-def _screen_batch(pa, batch, medication, keys, lean=False):
+def _screen_batch(pa, batch, medication, keys, omit=frozenset()):
     for k in keys:
         if k not in batch.schema.names:
             raise KeyError(f"no key column {k!r} (the columns are {', '.join(map(repr, batch.schema.names))})")
@@ -113,10 +127,10 @@ def _screen_batch(pa, batch, medication, keys, lean=False):
     if col.null_count == 0:
         validity = None
     d = _screen_buffers(offsets, data, validity, col.offset, len(col), large)
-    return _assemble(pa, batch, keys, d, lean)
+    return _assemble(pa, batch, keys, d, omit)
 
 
-def _assemble(pa, batch, keys, d, lean=False):
+def _assemble(pa, batch, keys, d, omit=frozenset()):
     n, m = d["distinct_len"], d["records"]
     buf = pa.py_buffer
     columns = {}
@@ -124,7 +138,7 @@ def _assemble(pa, batch, keys, d, lean=False):
         columns[name] = pa.StringArray.from_buffers(n, buf(offsets), buf(data), buf(validity), nulls)
     values, validity, nulls = d["score"]
     columns["score"] = pa.Array.from_buffers(pa.float64(), n, [buf(validity), buf(values)], null_count=nulls)
-    names = [f for f in FIELDS if f in columns and not (lean and f in LEAN_OMITS)]
+    names = [f for f in FIELDS if f in columns and f not in omit]
     distinct = pa.RecordBatch.from_arrays([columns[f] for f in names], names=names)
     if d["record_bytes"] >= 2**31 - 1:
         # More than i32 offsets hold once taken: the taken columns are large strings.
@@ -145,24 +159,24 @@ def _assemble(pa, batch, keys, d, lean=False):
     return pa.RecordBatch.from_arrays(arrays, names=out_names)
 
 
-def _schema(pa, schema, keys, lean):
+def _schema(pa, schema, keys, omit):
     """The schema of the records of a batch with this schema."""
     fields = [schema.field(k) for k in keys]
     for name in FIELDS:
-        if lean and name in LEAN_OMITS:
+        if name in omit:
             continue
         kind = {"entry": pa.int64(), "finding": pa.int32(), "score": pa.float64()}.get(name, pa.string())
         fields.append(pa.field(name, kind))
     return pa.schema(fields)
 
 
-def _stream(pa, reader, medication, keys, lean):
-    schema = _schema(pa, reader.schema, keys, lean)
+def _stream(pa, reader, medication, keys, omit):
+    schema = _schema(pa, reader.schema, keys, omit)
 
     def batches():
         start = 0
         for b in reader:
-            part = _screen_batch(pa, b, medication, keys, lean)
+            part = _screen_batch(pa, b, medication, keys, omit)
             if start:
                 i = part.schema.get_field_index("entry")
                 part = part.set_column(i, "entry", pa.compute.add(part.column(i), start))

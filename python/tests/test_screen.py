@@ -145,6 +145,15 @@ def test_lean_leaves_out_what_depends_only_on_the_ingredient():
     assert "sources" in out.schema.names and "ingredient" in out.schema.names
 
 
+def test_fields_chooses_the_fields_as_the_cli_does():
+    out = crampcheck.screen_arrow(table(ROWS), keys=["n"], fields=["status", "ingredient"])
+    assert out.schema.names == ["n", "entry", "finding", "status", "ingredient"]
+    full = crampcheck.screen_arrow(table(ROWS), keys=["n"])
+    assert out.column("ingredient").equals(full.column("ingredient"))
+    with pytest.raises(ValueError, match="colour"):
+        crampcheck.screen_arrow(table(ROWS), fields=["colour"])
+
+
 def test_bad_arguments_are_clear_errors():
     with pytest.raises(KeyError, match="drug"):
         crampcheck.screen_arrow(table(ROWS), medication="drug")

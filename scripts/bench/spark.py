@@ -7,7 +7,7 @@ Measured, each the median of --runs runs, taking turns:
   binary    crampcheck batch FILE > /dev/null (all cores)
   floor     Spark local[2]: mapInArrow yielding its input batches, written to the noop sink
   package   crampcheck.spark.screen(df, medication=, keys=[patient_id]) to the noop sink
-            (and with lean=True: without evidence, advice, citations)
+            (and with lean=True: without evidence, advice, citations; and with three fields)
   pipe      df as JSON Lines through rdd.pipe("crampcheck batch --input-format jsonl ..."),
             the output lines counted (needs the CLI's --input-format jsonl)
 
@@ -113,6 +113,11 @@ def main():
         out = crampcheck.spark.screen(df, medication="medication", keys=["patient_id"], lean=True)
         out.write.format("noop").mode("overwrite").save()
 
+    def package_few():
+        out = crampcheck.spark.screen(df, medication="medication", keys=["patient_id"],
+                                      fields=["status", "ingredient", "level"])
+        out.write.format("noop").mode("overwrite").save()
+
     cmd = (f"{args.binary} batch --input-format jsonl --med-column medication "
            f"--patient-column patient_id --key-column patient_id -f jsonl -")
 
@@ -122,7 +127,8 @@ def main():
             raise RuntimeError(f"pipe() gave {n} records for {rows} rows")
 
     paths = {"binary": binary, "floor": floor, "package": package,
-             "package, lean=True": package_lean, "pipe": pipe}
+             "package, lean=True": package_lean,
+             "package, fields=[status, ingredient, level]": package_few, "pipe": pipe}
     # Warm up once (JVM, Python workers, caches), then take turns.
     skipped = {}
     for name, fn in paths.items():
