@@ -11,6 +11,7 @@ where the binary does not have them yet they fail, naming the missing flag."""
 import csv
 import json
 import re
+import shlex
 import subprocess
 import sys
 
@@ -142,6 +143,10 @@ def test_spark_mapinarrow_gives_the_cli_records(frame, reference):
     compare(records, reference)
 
 
+def quote(arg):
+    return shlex.quote(str(arg))
+
+
 def pipe_command(binary, *extra):
     return [binary, "batch", "--input-format", "jsonl", "--med-column", "medication",
             "--patient-column", "patient_id", *extra, "-"]
@@ -163,14 +168,10 @@ def test_spark_pipe_gives_the_cli_records(frame, reference, table, binary):
     parts = [json.loads(line) for line in lines]
     for recs in (one, parts):
         compare([((r["id"], r["finding"]), {f: norm(f, r[f]) for f in FIELDS}) for r in recs], reference)
-    strip = lambda r: {k: v for k, v in r.items() if k not in ("row", "line")}  # noqa: E731 (numbering is per process)
+    def strip(r):  # `row` and `line` are numbered per process
+        return {k: v for k, v in r.items() if k not in ("row", "line")}
+
     assert [strip(r) for r in parts] == [strip(r) for r in one]
-
-
-def quote(arg):
-    import shlex
-
-    return shlex.quote(str(arg))
 
 
 def test_spark_pipe_summaries_merge_to_the_one_machine_summary(frame, table, binary):
