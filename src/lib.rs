@@ -16,6 +16,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod escape;
+pub mod frame;
 pub mod interrupt;
 pub mod kb;
 pub mod names;
