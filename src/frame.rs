@@ -6,7 +6,7 @@
 //!
 //! Resolution is the CLI's: [`crate::names::matcher::resolve`] then [`crate::screen::screen`];
 //! an entry that cannot be screened is an error record, as [`crate::read::input::check_entry`]
-//! says; the record fields come from the report code ([`record_fields`]).
+//! says; the record fields' values come from [`crate::report::fields`], as the CLI's do.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -17,8 +17,8 @@ use crate::kb::{DrugId, Kb};
 use crate::names::lexicon::Lexicon;
 use crate::names::matcher::resolve;
 use crate::read::input::{check_entry, echo};
-use crate::report;
-use crate::screen::{Finding, Status, screen};
+use crate::report::fields::{self, Field, Value};
+use crate::screen::{Finding, screen};
 
 /// The text fields of a distinct finding, in record order (`score` apart, see [`SCORE_AFTER`]).
 pub const TEXT_FIELDS: [&str; 14] = [
@@ -51,58 +51,63 @@ pub fn field_names() -> Vec<&'static str> {
     names
 }
 
-// ---------------------------------------------------------------------------------------------
-// STAND-IN for src/report/fields.rs (records branch): the one definition of a record's fields.
-// At merge, `record_fields` becomes a call into fields.rs; nothing else here names a field's
-// value. It follows report::COLUMNS and the CSV/JSON heads and tails of today.
-// ---------------------------------------------------------------------------------------------
-
 /// What a finding's record says, field by field: the head fields `status` to `note` as in
 /// [`TEXT_FIELDS`] (without `input`), the score as written (two decimals), and the drug whose
-/// evidence, advice, sources and citations the record carries (none for `clear`).
+/// evidence, advice, sources and citations the record carries (none for `clear`). Every value
+/// comes from [`fields`], the one definition the CSV and JSON records use; a list is joined as
+/// in CSV.
 struct RecordFields {
     head: [String; 9],
     score: Option<f64>,
     tail: Option<DrugId>,
 }
 
+/// The head fields of [`RecordFields`], in order.
+const HEAD: [Field; 9] = [
+    Field::Status,
+    Field::Ingredient,
+    Field::Class,
+    Field::Level,
+    Field::MatchedAs,
+    Field::Match,
+    Field::RunnerUp,
+    Field::Candidates,
+    Field::Note,
+];
+
+/// A value as the text a CSV cell holds (empty for null).
+fn as_text(field: Field, v: Option<Value<'_>>) -> String {
+    match v {
+        Some(Value::Text(t)) => t.into_owned(),
+        Some(Value::List(items)) => items.join(fields::csv_separator(field)),
+        Some(Value::Integer(n)) => n.to_string(),
+        Some(Value::Decimal(x)) => format!("{x:.2}"),
+        Some(Value::Null) | None => String::new(),
+    }
+}
+
 fn record_fields(kb: &Kb, f: &Finding) -> RecordFields {
-    let (class, level) = match (f.status, f.drug) {
-        (Status::Clear | Status::Unrecognized | Status::Error, _) | (_, None) => {
-            (String::new(), "")
-        }
-        (_, Some(d)) => kb
-            .drugs
-            .get(d)
-            .map_or((String::new(), ""), |d| (d.class.clone(), d.level.as_str())),
-    };
     RecordFields {
-        head: [
-            f.status.as_str().to_owned(),
-            f.ingredient.clone(),
-            class,
-            level.to_owned(),
-            f.matched_as.clone(),
-            f.how.map(|h| h.as_str()).unwrap_or_default().to_owned(),
-            f.runner_up.clone(),
-            f.candidates.clone(),
-            f.note.clone(),
-        ],
+        head: HEAD.map(|field| as_text(field, fields::finding_value(kb, "", f, field))),
         // The score as the CLI writes it, so that both say the same number.
-        score: f.score.and_then(|s| format!("{s:.2}").parse().ok()),
-        tail: f
-            .drug
-            .filter(|&d| f.status != Status::Clear && d < kb.drugs.len()),
+        score: match fields::finding_value(kb, "", f, Field::Score) {
+            Some(Value::Decimal(x)) => format!("{x:.2}").parse().ok(),
+            _ => None,
+        },
+        tail: fields::evidence_drug(kb, f),
     }
 }
 
 /// Evidence, advice, sources and citations of a drug (empty without one).
 fn tail_fields(kb: &Kb, drug: Option<DrugId>) -> [String; 4] {
-    let (evidence, advice, sources, citations) = report::drug_text(kb, drug);
-    [evidence, advice, sources, citations]
+    [
+        Field::Evidence,
+        Field::Advice,
+        Field::Sources,
+        Field::Citations,
+    ]
+    .map(|field| as_text(field, fields::drug_value(kb, drug, field)))
 }
-
-// ------------------------------------ end of the stand-in ------------------------------------
 
 /// Distinct texts kept across calls, by default.
 pub const CACHE_SIZE: usize = 50_000;
@@ -667,8 +672,10 @@ mod tests {
         for (r, row) in rows.iter().enumerate() {
             for (name, value) in headers.iter().zip(row.iter()) {
                 let ours = match name {
-                    "patient" => continue,
+                    // An in-memory column has no patient and no lines; its rows are entries.
+                    "patient" | "line" => continue,
                     "row" => (frame.entry[r] + 1).to_string(),
+                    "finding" => frame.finding[r].to_string(),
                     _ => frame.get(r, name).unwrap(),
                 };
                 assert_eq!(ours, value, "record {r}, field {name}");
