@@ -16,11 +16,12 @@ for professionals, not medical advice.
 """
 
 from ._native import DISCLAIMER
+from ._native import LEAN as _LEAN
 from ._native import fields as _fields
 from ._native import screen as _screen
 from ._native import screen_buffers as _screen_buffers
 
-__all__ = ["DISCLAIMER", "FIELDS", "LEAN_OMITS", "screen", "screen_arrow"]
+__all__ = ["DISCLAIMER", "FIELDS", "LEAN_FIELDS", "LEAN_OMITS", "screen", "screen_arrow"]
 
 _TEXT_FIELDS, _RECORD_FIELDS = _fields()
 
@@ -30,9 +31,14 @@ _TEXT_FIELDS, _RECORD_FIELDS = _fields()
 #: here your key columns (``keys=``) and ``entry`` take their place.
 FIELDS = tuple(_RECORD_FIELDS)
 
-#: The fields ``lean=True`` leaves out: they depend only on the ingredient; join them back from
-#: ``crampcheck list --format csv`` on ``ingredient`` (``sources`` stays, the source ids).
-LEAN_OMITS = ("evidence", "advice", "citations")
+#: The fields ``lean=True`` keeps besides ``entry`` and ``finding``: the CLI's ``--lean``
+#: profile (what a join needs). Everything else depends only on the ingredient or repeats your
+#: input: join ``crampcheck list --format csv`` on ``ingredient`` for class, evidence, advice
+#: and sources.
+LEAN_FIELDS = tuple(f for f in FIELDS if f in _LEAN)
+
+#: The fields ``lean=True`` leaves out.
+LEAN_OMITS = tuple(f for f in FIELDS if f not in LEAN_FIELDS and f not in ("entry", "finding"))
 
 
 def screen(texts):
@@ -61,7 +67,7 @@ def screen_arrow(batch, medication="medication", keys=(), lean=False, fields=Non
     RecordBatchReader, one batch at a time) with one row per finding: the ``keys`` columns
     taken from the input row, then ``FIELDS``. Text fields are strings, null when absent;
     ``score`` is a float64; ``entry`` an int64 (the input row), ``finding`` an int32.
-    ``lean=True`` leaves out ``LEAN_OMITS`` (about 85% of a record's bytes); ``fields=[...]``
+    ``lean=True`` keeps only ``LEAN_FIELDS``, the CLI's ``--lean`` profile; ``fields=[...]``
     keeps only those of ``FIELDS`` (as the CLI's ``--fields``), ``entry`` and ``finding`` always.
     """
     import pyarrow as pa

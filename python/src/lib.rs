@@ -193,5 +193,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(screen, m)?)?;
     m.add_function(wrap_pyfunction!(screen_buffers, m)?)?;
     m.add("DISCLAIMER", crampcheck::report::DISCLAIMER)?;
+    // The CLI's `--lean` profile, so that `lean=True` keeps the same fields.
+    let lean: Vec<&str> = crampcheck::report::fields::LEAN
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    m.add("LEAN", lean)?;
     Ok(())
 }

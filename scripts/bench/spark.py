@@ -7,7 +7,7 @@ Measured, each the median of --runs runs, taking turns:
   binary    crampcheck batch FILE > /dev/null (all cores)
   floor     Spark local[2]: mapInArrow yielding its input batches, written to the noop sink
   package   crampcheck.spark.screen(df, medication=, keys=[patient_id]) to the noop sink
-            (and with lean=True: without evidence, advice, citations; and with three fields)
+            (and with lean=True: the CLI's --lean fields; and with three fields)
   pipe      df as JSON Lines through rdd.pipe("crampcheck batch --input-format jsonl ..."),
             the output lines counted (needs the CLI's --input-format jsonl); and each
             partition as CSV with a header line of its own through today's CLI

@@ -155,17 +155,17 @@ impl JsonlReader {
         for (slot, k) in placed.keys.iter_mut().zip(&self.keys) {
             *slot = push(text, object.get(k));
         }
-        let Some(med) = field(&self.med) else {
-            placed.error = Some(match &self.med {
-                Some(m) => format!("no `{m}` field (the medication)"),
-                None => "no medication field (name it with --med-column)".into(),
-            });
+        if self.med.is_none() {
+            placed.error = Some("no medication field (name it with --med-column)".into());
             return Ok(Some(placed));
-        };
-        let raw = match med {
-            Value::String(s) => s.trim().to_owned(),
-            Value::Number(n) => n.to_string(),
-            _ => {
+        }
+        // An absent field is JSON's (and Spark's `toJSON`'s) way of writing null: both are a
+        // missing medication, as an empty CSV cell is.
+        let raw = match field(&self.med) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(_) => {
                 placed.error = Some("the medication field is not a string".into());
                 return Ok(Some(placed));
             }
@@ -213,16 +213,18 @@ mod tests {
             ..BatchColumns::default()
         };
         let got = read(
-            "{\"id\":\"P1\",\"med\":\"lipitor\\n20 mg\",\"visit\":7}\n[1]\n\n{\"id\":2}\nnope\n",
+            "{\"id\":\"P1\",\"med\":\"lipitor\\n20 mg\",\"visit\":7}\n[1]\n\n{\"id\":2}\nnope\n{\"id\":3,\"med\":null}\n",
             &cols,
         );
-        assert_eq!(got.len(), 4);
+        assert_eq!(got.len(), 5);
         assert_eq!(got[0].1, "lipitor\n20 mg");
         assert!(got[0].0.error.is_none() && got[0].0.keys[0].is_some());
         assert_eq!(got[1].0.error.as_deref(), Some("not a JSON object"));
         assert_eq!(got[2].0.line, 4);
-        assert!(got[2].0.error.as_deref().unwrap().contains("`med`"));
+        // An absent medication is a null one, as Spark's toJSON writes it: a missing medication.
+        assert_eq!(got[2].0.error.as_deref(), Some("missing medication"));
         let e = got[3].0.error.as_deref().unwrap();
         assert!(e.starts_with("not JSON") && !e.contains("line"), "{e}");
+        assert_eq!(got[4].0.error.as_deref(), Some("missing medication"));
     }
 }
