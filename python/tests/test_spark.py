@@ -4,9 +4,8 @@ CLI on one machine and once on Spark local[2] over 7 partitions — through the 
 mapInArrow path and through the CLI's rdd.pipe() path — gives the same records: every key
 present, nothing lost, the same order by (key, finding), and the same merged summary.
 
-The mapInArrow test needs only this branch. The pipe() tests use the CLI's record model
-(`--input-format jsonl`, `--key-column`, a `finding` field; `--summary` and `merge-summaries`):
-where the binary does not have them yet they fail, naming the missing flag."""
+The pipe() tests use the CLI's record model (`--input-format jsonl`, `--key-column`, a `finding`
+field; `--summary` and `merge-summaries`): a binary without them fails, naming the missing flag."""
 
 import csv
 import json
@@ -156,7 +155,7 @@ def run_cli(cmd, stdin_path):
     with open(stdin_path, "rb") as f:
         run = subprocess.run(cmd, stdin=f, capture_output=True, text=True)
     if run.returncode == 2 and "unexpected argument" in run.stderr:
-        pytest.fail(f"the CLI lacks a flag of its record model (records/summary branches): {run.stderr.strip()}")
+        pytest.fail(f"the CLI lacks a flag of its record model : {run.stderr.strip()}")
     assert run.returncode in (0, 3), run.stderr[-2000:]
     return run.stdout
 
@@ -186,7 +185,7 @@ def test_spark_pipe_summaries_merge_to_the_one_machine_summary(frame, table, bin
         files.append(str(path))
     merged = subprocess.run([binary, "merge-summaries", *files], capture_output=True, text=True)
     if merged.returncode == 2 and "unrecognized subcommand" in merged.stderr:
-        pytest.fail(f"the CLI lacks merge-summaries (summary branch): {merged.stderr.strip()}")
+        pytest.fail(f"the CLI lacks merge-summaries: {merged.stderr.strip()}")
     assert merged.returncode in (0, 3), merged.stderr[-2000:]
     assert merged.stdout == one
     patients = {r["patient_id"] for r in table["rows"]}
