@@ -3,6 +3,10 @@
 #
 #   bash scripts/bench/run.sh           # 1M and 10M rows (several minutes)
 #   bash scripts/bench/run.sh --quick   # 1M rows only
+#   bash scripts/bench/run.sh --spark   # also the Spark paths on 2M rows (scripts/bench/spark.py;
+#                                       # needs the venv of python/ci.sh, or CRAMPCHECK_VENV)
+#
+# Always also measures the `--lean` CSV's size against its input on 2M rows (lean_size.sh).
 #
 # Exits non-zero when a command fails or `--jobs 1` and `--jobs 2` disagree; with --strict also
 # when a performance target is missed.
@@ -11,6 +15,7 @@ cd "$(dirname "$0")/../.."
 export LC_ALL=C
 
 QUICK=0
+SPARK=0
 STRICT=0
 RUNS=3
 SEED=1
@@ -18,11 +23,12 @@ for arg in "$@"; do
     case "$arg" in
         --quick) QUICK=1 ;;
         --strict) STRICT=1 ;;
+        --spark) SPARK=1 ;;
         --runs=*) RUNS="${arg#--runs=}" ;;
         --seed=*) SEED="${arg#--seed=}" ;;
         -h | --help)
             sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
-            echo "Options: --quick  --strict  --runs=N (default 3)  --seed=N (default 1)"
+            echo "Options: --quick  --spark  --strict  --runs=N (default 3)  --seed=N (default 1)"
             exit 0
             ;;
         *)
@@ -186,6 +192,16 @@ log "comparing --jobs 1 and --jobs 2 on the 1M file"
 SHA1=$("$BIN" batch --jobs 1 "$DATA/batch-1M.csv" | sha256sum | cut -c1-64)
 SHA2=$("$BIN" batch --jobs 2 "$DATA/batch-1M.csv" | sha256sum | cut -c1-64)
 
+log "measuring the --lean CSV against its input on 2M rows"
+LEAN_OK=1
+LEAN_LINE=$(bash scripts/bench/lean_size.sh) || LEAN_OK=0
+SPARK_MD=""
+if [ "$SPARK" -eq 1 ]; then
+    VENV=${CRAMPCHECK_VENV:-target/python-venv}
+    log "timing the Spark paths on 2M rows with $VENV/bin/python"
+    SPARK_MD=$("$VENV/bin/python" scripts/bench/spark.py --runs "$RUNS")
+fi
+
 # --- report --------------------------------------------------------------------------------------
 verdict() { if python3 -c "import sys; sys.exit(0 if $1 else 1)"; then echo met; else echo MISSED; fi; }
 {
@@ -204,6 +220,11 @@ verdict() { if python3 -c "import sys; sys.exit(0 if $1 else 1)"; then echo met;
     else
         echo "- **\`--jobs 1\` and \`--jobs 2\` outputs DIFFER** on 1M rows ($SHA1 vs $SHA2)"
     fi
+    echo "$LEAN_LINE"
+    if [ -n "$SPARK_MD" ]; then
+        echo
+        echo "$SPARK_MD"
+    fi
     echo
     echo "| target | result |"
     echo "|---|---|"
@@ -218,6 +239,10 @@ verdict() { if python3 -c "import sys; sys.exit(0 if $1 else 1)"; then echo met;
     done
     echo "| ≥ 60,000 entries/s worst case | $WORST_RATE — $(verdict "$WORST_RATE >= 60000") |"
     echo "| lookup lipitor < 20 ms median | $LOOKUP_MS ms — $(verdict "$LOOKUP_MS < 20") |"
+    echo "| --lean CSV ≤ 2× its input (2M rows) | $([ "$LEAN_OK" -eq 1 ] && echo met || echo MISSED) |"
+    if [ -n "$SPARK_MD" ]; then
+        echo "| package mapInArrow ≤ 1.5× the no-op floor (2M rows) | $(grep -q 'bound (package within 1.5x of the floor): met' <<<"$SPARK_MD" && echo met || echo MISSED) |"
+    fi
 } | tee "$DATA/results.md"
 log "written to $DATA/results.md"
 
