@@ -203,7 +203,20 @@ impl Screener {
     /// Screens a column: `None` is a missing value. Every entry yields at least one record.
     #[must_use]
     pub fn screen<'a>(&self, texts: impl IntoIterator<Item = Option<&'a str>>) -> Frame {
+        self.screen_keeping(texts, &[true; TEXT_FIELDS.len()])
+    }
+
+    /// Like [`Screener::screen`], filling only the text columns whose flag in `keep` (one per
+    /// [`TEXT_FIELDS`]) is set; the others hold nulls (a caller that leaves out evidence, advice
+    /// and citations does not pay for copying them).
+    #[must_use]
+    pub fn screen_keeping<'a>(
+        &self,
+        texts: impl IntoIterator<Item = Option<&'a str>>,
+        keep: &[bool],
+    ) -> Frame {
         let mut b = Builder::new(self);
+        b.keep = keep.to_vec();
         for (i, text) in texts.into_iter().enumerate() {
             b.push(i as u64, text);
         }
@@ -438,8 +451,12 @@ struct Builder<'s> {
     frame: Frame,
     /// Each distinct entry met: its first distinct row and its number of findings.
     seen: HashMap<EntryKey, (i32, i32), foldhash::fast::RandomState>,
+    /// The same for the entries that are texts, found by a borrowed text.
+    seen_text: HashMap<Box<str>, (i32, i32), foldhash::fast::RandomState>,
     /// Bytes of one distinct row's text fields, per distinct row.
     row_bytes: Vec<u64>,
+    /// Per text column, whether it is filled (else it holds nulls).
+    keep: Vec<bool>,
 }
 
 /// An entry as screened: its text, or why it cannot be (an error record's note).
@@ -460,23 +477,34 @@ impl<'s> Builder<'s> {
                 ..Frame::default()
             },
             seen: HashMap::default(),
+            seen_text: HashMap::default(),
             row_bytes: Vec::new(),
+            keep: vec![true; TEXT_FIELDS.len()],
         }
     }
 
     fn push(&mut self, row: u64, text: Option<&str>) {
         // As the CLI reads a cell: trimmed; an empty or overlong entry is an error record.
         let text = text.map_or("", str::trim);
-        let key = match check_entry(text) {
-            None => EntryKey::Text(text.into()),
-            Some(why) => EntryKey::Error(echo(text).into(), why.into()),
-        };
-        let (start, count) = match self.seen.get(&key) {
+        // A text met before in this batch is looked up without allocating.
+        let (start, count) = match self.seen_text.get(text) {
             Some(&at) => at,
             None => {
-                let at = self.lay_out(&key);
-                self.seen.insert(key, at);
-                at
+                let key = match check_entry(text) {
+                    None => EntryKey::Text(text.into()),
+                    Some(why) => EntryKey::Error(echo(text).into(), why.into()),
+                };
+                match self.seen.get(&key) {
+                    Some(&at) => at,
+                    None => {
+                        let at = self.lay_out(&key);
+                        if let EntryKey::Text(t) = &key {
+                            self.seen_text.insert(t.clone(), at);
+                        }
+                        self.seen.insert(key, at);
+                        at
+                    }
+                }
             }
         };
         for i in 0..count {
@@ -511,7 +539,12 @@ impl<'s> Builder<'s> {
                 .chain(f.head.iter().map(String::as_str))
                 .chain(tail.iter().map(String::as_str));
             let mut bytes = 0u64;
-            for (col, v) in self.frame.text.iter_mut().zip(values) {
+            for (i, (col, v)) in self.frame.text.iter_mut().zip(values).enumerate() {
+                let v = if self.keep.get(i).copied().unwrap_or(true) {
+                    v
+                } else {
+                    ""
+                };
                 col.push(v);
                 bytes += v.len() as u64;
             }
@@ -681,6 +714,18 @@ mod tests {
                 assert_eq!(ours, value, "record {r}, field {name}");
             }
         }
+    }
+
+    #[test]
+    fn columns_left_out_hold_nulls_and_the_kept_ones_the_same_values() {
+        let texts = [Some("lipitor"), Some("quinine"), Some("xyzzy")];
+        let all = screener().screen(texts);
+        let keep: Vec<bool> = TEXT_FIELDS.iter().map(|f| *f != "evidence").collect();
+        let some = screener().screen_keeping(texts, &keep);
+        assert_eq!(records(&all, "status"), records(&some, "status"));
+        assert_eq!(records(&all, "citations"), records(&some, "citations"));
+        assert!(records(&all, "evidence").iter().any(|e| !e.is_empty()));
+        assert!(records(&some, "evidence").iter().all(String::is_empty));
     }
 
     #[test]

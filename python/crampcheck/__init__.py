@@ -132,7 +132,10 @@ def _screen_batch(pa, batch, medication, keys, omit=frozenset()):
     large = pa.types.is_large_string(col.type)
     if col.null_count == 0:
         validity = None
-    d = _screen_buffers(offsets, data, validity, col.offset, len(col), large)
+    # Only the text fields the caller keeps are filled in Rust (evidence and citations are
+    # most of a record's bytes).
+    keep = [f for f in _TEXT_FIELDS if f not in omit]
+    d = _screen_buffers(offsets, data, validity, col.offset, len(col), large, keep)
     return _assemble(pa, batch, keys, d, omit)
 
 

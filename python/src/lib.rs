@@ -137,10 +137,12 @@ fn screen<'py>(py: Python<'py>, texts: Vec<Option<String>>) -> PyResult<Bound<'p
 }
 
 /// Screens an Arrow string column given by its buffers: `offsets` (int32, or int64 when
-/// `large`), `data`, `validity` (or None), the array's `offset` and `length`. Returns the
-/// frame's buffers (see `frame_dict`).
+/// `large`), `data`, `validity` (or None), the array's `offset` and `length`; `keep`, when
+/// given, names the text fields to fill (the others come back null). Returns the frame's
+/// buffers (see `frame_dict`).
 #[pyfunction]
-#[pyo3(signature = (offsets, data, validity, offset, length, large))]
+#[pyo3(signature = (offsets, data, validity, offset, length, large, keep=None))]
+#[allow(clippy::too_many_arguments)]
 fn screen_buffers<'py>(
     py: Python<'py>,
     offsets: &Bound<'py, PyAny>,
@@ -149,8 +151,13 @@ fn screen_buffers<'py>(
     offset: u64,
     length: u64,
     large: bool,
+    keep: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let s = screener()?;
+    let keep: Vec<bool> = TEXT_FIELDS
+        .iter()
+        .map(|f| keep.as_ref().is_none_or(|k| k.iter().any(|n| n == f)))
+        .collect();
     let w = if large { 8 } else { 4 };
     let offsets = copy_range(
         py,
@@ -180,7 +187,7 @@ fn screen_buffers<'py>(
             validity: validity.as_deref().map(|v| (v, bit)),
             len,
         };
-        col.values().map(|values| s.screen(values))
+        col.values().map(|values| s.screen_keeping(values, &keep))
     });
     let frame = frame.map_err(|e| PyValueError::new_err(format!("{e:#}")))?;
     frame_dict(py, &frame)
