@@ -10,6 +10,7 @@ use anyhow::Result;
 use super::ambiguous;
 use super::blob::BlobWriter;
 use super::fuzzy;
+use super::skeleton::SkeletonIndex;
 use super::vocab::Vocabulary;
 use super::vocab_index::VocabIndex;
 use crate::kb::{AliasKind, DrugId, Kb};
@@ -116,6 +117,8 @@ pub struct Lexicon {
     target_names: Vec<Box<str>>,
     /// Shared by the worker threads; a search is run outside the lock.
     fuzzy_memo: Mutex<FuzzyMemo>,
+    /// Every fuzzy-searched name by its consonants, built when first asked.
+    skeletons: std::sync::OnceLock<SkeletonIndex>,
 }
 
 impl Lexicon {
@@ -138,6 +141,7 @@ impl Lexicon {
                 .map(|d| d.ingredient.as_str().into())
                 .collect(),
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
+            skeletons: std::sync::OnceLock::new(),
         };
         for (id, d) in kb.drugs.iter().enumerate() {
             lex.insert(
@@ -514,6 +518,48 @@ impl Lexicon {
             compact.extend(self.key(h.name).split(' '));
             h.cost = model.cost(query, &compact);
         }
+        hits
+    }
+
+    /// Names whose consonants are a misspelled word's, or one more or fewer
+    /// ([`super::skeleton`]): the slips the edit search cannot reach. Each hit is weighed with the
+    /// error model and placed at the edit limit of the word's length, so that its weight alone
+    /// decides; cheapest first. Names a knowledge-base name shadows are left out, as in
+    /// [`Lexicon::fuzzy_search`].
+    #[must_use]
+    pub fn skeleton_hits(&self, query: &str) -> Vec<FuzzyHit> {
+        let limit = fuzzy::max_edits(query.len());
+        if limit == 0 {
+            return Vec::new();
+        }
+        let index = self.skeletons.get_or_init(|| {
+            let kb = self.kb_fuzzy.index();
+            let vf = self.vocab().fuzzy();
+            let kb_names = (0..kb.len()).map(|s| (kb.key(s), kb.value(s)));
+            let vocab_names = (0..vf.len())
+                .filter(|&s| !self.index.contains_key(vf.key(s)))
+                .map(|s| (vf.key(s), self.kb_count() + vf.value(s)));
+            SkeletonIndex::new(kb_names.chain(vocab_names))
+        });
+        let model = super::error_model::ErrorModel::builtin();
+        let mut compact = String::new();
+        let mut hits: Vec<FuzzyHit> = index
+            .candidates(query, |id| self.key(id))
+            .into_iter()
+            .map(|name| {
+                compact.clear();
+                compact.extend(self.key(name).split(' '));
+                let edits = strsim::osa_distance(query, &compact);
+                let longer = query.len().max(compact.len()).max(1);
+                FuzzyHit {
+                    name,
+                    distance: limit as f32,
+                    score: (1.0 - edits as f32 / longer as f32).max(0.0),
+                    cost: model.cost(query, &compact),
+                }
+            })
+            .collect();
+        hits.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.name.cmp(&b.name)));
         hits
     }
 

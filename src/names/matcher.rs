@@ -2,7 +2,7 @@
 //! other-language endings, fuzzy candidates over the whole vocabulary, and prescriber shorthand.
 
 use super::error_model::ErrorModel;
-use super::lexicon::{Lexicon, Meaning, NameId, Origin, WEIGHED_HITS};
+use super::lexicon::{FuzzyHit, Lexicon, Meaning, NameId, Origin, WEIGHED_HITS};
 use super::wording;
 use crate::kb::AliasKind;
 use crate::normalize::{self, Token, TokenKind};
@@ -686,11 +686,39 @@ enum Fuzzy {
 /// another drug is not reported (the entry is unrecognized with the nearest names shown); for
 /// words taken together (`single` false) a weak match is none, and the words are tried alone.
 fn fuzzy(lex: &Lexicon, key: &str, text: &str, single: bool) -> Fuzzy {
+    let hits = lex.fuzzy_hits(key);
+    let found = weigh(lex, key, text, single, hits.iter().take(WEIGHED_HITS));
+    // A word the edit search finds no answer for may still be a slip of several vowels or of a
+    // syllable: names with its consonants are weighed too (never for words taken together).
+    if !single || matches!(found, Fuzzy::Match(_)) {
+        return found;
+    }
+    let more = lex.skeleton_hits(key);
+    if more.is_empty() {
+        return found;
+    }
+    weigh(
+        lex,
+        key,
+        text,
+        single,
+        hits.iter().take(WEIGHED_HITS).chain(more.iter()),
+    )
+}
+
+/// The answer the error model gives for a word among these candidates.
+fn weigh<'h>(
+    lex: &Lexicon,
+    key: &str,
+    text: &str,
+    single: bool,
+    hits: impl Iterator<Item = &'h FuzzyHit>,
+) -> Fuzzy {
     let model = ErrorModel::builtin();
     let limit = super::fuzzy::max_edits(key.len()) as f32;
     // (name, weighted cost, similarity), the cheapest name of each drug.
     let mut cands: Vec<(NameId, f32, f32)> = Vec::new();
-    for h in lex.fuzzy_hits(key).iter().take(WEIGHED_HITS) {
+    for h in hits {
         // Candidates half an edit beyond the limit may tie with the winner but never win.
         if h.distance > limit + 0.5 {
             continue;
@@ -908,5 +936,30 @@ mod tests {
         let r = resolve(lex(), "xqzzy 10 mg");
         assert!(r.hits.is_empty());
         assert_eq!(r.unmatched, vec!["xqzzy".to_owned()]);
+    }
+
+    #[test]
+    fn a_dropped_syllable_or_a_first_vowel_slip_is_found_by_its_consonants() {
+        for (typed, name) in [
+            ("spirolactane", "spironolactone"),
+            ("endapamide", "indapamide"),
+        ] {
+            let r = resolve(lex(), typed);
+            let hit = r.hits.first().unwrap_or_else(|| panic!("{typed}: {r:?}"));
+            assert_eq!(lex().name(hit.name).display.to_lowercase(), name, "{typed}");
+            assert_eq!(hit.how, How::Fuzzy);
+        }
+    }
+
+    #[test]
+    fn several_vowel_slips_in_a_short_name_are_shown_for_review_not_answered() {
+        let r = resolve(lex(), "napraxon");
+        let hit = r.hits.first().unwrap_or_else(|| panic!("{r:?}"));
+        let review: Vec<String> = hit
+            .review
+            .iter()
+            .map(|c| lex().name(c.name).display.to_lowercase())
+            .collect();
+        assert!(review.iter().any(|n| n == "naproxen"), "{review:?}");
     }
 }

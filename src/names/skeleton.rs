@@ -1,0 +1,192 @@
+//! Names found by their consonants: the second way to a misspelled word, for the slips the edit
+//! search cannot reach because they change several vowels (`napraxon` for naproxen), the first
+//! vowel (`endapamide` for indapamide) or drop a syllable (`spirolactane` for spironolactone).
+//!
+//! A word's skeleton is its [`phonetic_key`] without vowels, doubled letters collapsed again. A
+//! name is a candidate when its skeleton equals the word's, or one of the two has one consonant
+//! more than the other; their first letters must agree, or both be vowels. The matcher asks only
+//! when the edit search found no confident answer, and weighs every candidate with the error
+//! model, which decides as for any other candidate: confident, review, or only a name to look at.
+
+use super::fuzzy::phonetic_key;
+
+/// The shortest skeleton searched: shorter ones are shared by too many names.
+pub const MIN_SKELETON: usize = 5;
+
+/// The shortest skeleton from which one consonant may be missing or extra.
+pub const MIN_SKELETON_EDIT: usize = 6;
+
+/// The most letters a candidate's name may differ in length from the word.
+const MAX_LENGTH_GAP: usize = 3;
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// The consonant skeleton of a compact lowercase key: `naproxen` → `nprksn`.
+#[must_use]
+pub fn skeleton(key: &str) -> Vec<u8> {
+    let mut out: Vec<u8> = Vec::with_capacity(key.len());
+    for &c in phonetic_key(key).as_bytes() {
+        if c.is_ascii_lowercase() && !is_vowel(c) && out.last() != Some(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether two words' first letters agree as a skeleton match needs: equal, or both vowels.
+fn first_letters_agree(a: &str, b: &str) -> bool {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(&x), Some(&y)) => x == y || (is_vowel(x) && is_vowel(y)),
+        _ => false,
+    }
+}
+
+/// The names of a lexicon by skeleton: sorted `(skeleton hash, name)` pairs.
+#[derive(Debug, Default)]
+pub struct SkeletonIndex {
+    entries: Vec<(u64, u32)>,
+}
+
+fn hash(s: &[u8]) -> u64 {
+    // FNV-1a: stable, and enough to tell a few hundred thousand short strings apart (a collision
+    // only adds a candidate, which the caller checks).
+    s.iter().fold(0xcbf2_9ce4_8422_2325, |h, &c| {
+        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl SkeletonIndex {
+    /// An index of `names` (compact keys with their values); names whose skeleton is shorter
+    /// than [`MIN_SKELETON`] consonants are left out.
+    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32)>) -> SkeletonIndex {
+        let mut entries: Vec<(u64, u32)> = names
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let s = skeleton(key);
+                (s.len() >= MIN_SKELETON).then(|| (hash(&s), value))
+            })
+            .collect();
+        entries.sort_unstable();
+        entries.dedup();
+        SkeletonIndex { entries }
+    }
+
+    fn values_of(&self, s: &[u8], out: &mut Vec<u32>) {
+        let h = hash(s);
+        let start = self.entries.partition_point(|e| e.0 < h);
+        out.extend(
+            self.entries[start..]
+                .iter()
+                .take_while(|e| e.0 == h)
+                .map(|e| e.1),
+        );
+    }
+
+    /// The values of the names whose skeleton is `word`'s, or one consonant longer or shorter,
+    /// unchecked (`key_of` then checks each: first letters, length, and the skeletons really
+    /// being that close, a hash collision aside). Each value once, in index order.
+    pub fn candidates<'k>(&self, word: &str, key_of: impl Fn(u32) -> &'k str) -> Vec<u32> {
+        let s = skeleton(word);
+        if s.len() < MIN_SKELETON {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        self.values_of(&s, &mut found);
+        if s.len() >= MIN_SKELETON_EDIT {
+            let mut variant = Vec::with_capacity(s.len() + 1);
+            // One consonant more in the word than in the name.
+            for i in 0..s.len() {
+                variant.clear();
+                variant.extend_from_slice(&s[..i]);
+                variant.extend_from_slice(&s[i + 1..]);
+                self.values_of(&variant, &mut found);
+            }
+            // One consonant more in the name.
+            for i in 0..=s.len() {
+                for c in b'a'..=b'z' {
+                    if is_vowel(c) {
+                        continue;
+                    }
+                    variant.clear();
+                    variant.extend_from_slice(&s[..i]);
+                    variant.push(c);
+                    variant.extend_from_slice(&s[i..]);
+                    self.values_of(&variant, &mut found);
+                }
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found.retain(|&v| {
+            let key = key_of(v);
+            first_letters_agree(word, key)
+                && word.len().abs_diff(key.len()) <= MAX_LENGTH_GAP
+                && close(&s, &skeleton(key))
+        });
+        found
+    }
+}
+
+/// Whether two skeletons are equal or one has one letter more.
+fn close(a: &[u8], b: &[u8]) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    match long.len() - short.len() {
+        0 => long == short,
+        1 if short.len() >= MIN_SKELETON_EDIT - 1 => {
+            let at = long.iter().zip(short).take_while(|(x, y)| x == y).count();
+            long[at + 1..] == short[at..]
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(names: &[&'static str]) -> (SkeletonIndex, Vec<&'static str>) {
+        let names = names.to_vec();
+        let idx = SkeletonIndex::new(names.iter().zip(0..).map(|(n, i)| (*n, i)));
+        (idx, names)
+    }
+
+    fn found(names: &[&'static str], word: &str) -> Vec<&'static str> {
+        let (idx, names) = index(names);
+        idx.candidates(word, |v| names[v as usize])
+            .into_iter()
+            .map(|v| names[v as usize])
+            .collect()
+    }
+
+    #[test]
+    fn a_skeleton_keeps_the_consonants_as_they_sound() {
+        assert_eq!(skeleton("naproxen"), b"nprksn");
+        assert_eq!(skeleton("napraxon"), b"nprksn");
+        assert_eq!(skeleton("spironolactone"), b"sprnlktn");
+        assert_eq!(skeleton("phyllocontin"), b"flkntn");
+    }
+
+    #[test]
+    fn vowel_slips_a_first_vowel_and_a_dropped_syllable_are_found() {
+        let names = ["naproxen", "indapamide", "spironolactone", "nateglinide"];
+        assert_eq!(found(&names, "napraxon"), ["naproxen"]);
+        assert_eq!(found(&names, "endapamide"), ["indapamide"]);
+        assert_eq!(found(&names, "spirolactane"), ["spironolactone"]);
+    }
+
+    #[test]
+    fn other_first_consonants_far_lengths_and_two_consonants_apart_are_not() {
+        let names = ["naproxen", "spironolactone", "sprintec"];
+        assert!(found(&names, "maproxen").is_empty());
+        assert!(found(&names, "naproxenilate").is_empty());
+        assert!(found(&names, "stolactone").is_empty());
+    }
+
+    #[test]
+    fn short_skeletons_find_nothing() {
+        assert!(found(&["lasix"], "lasex").is_empty());
+        assert!(SkeletonIndex::new([("lasix", 0)]).entries.is_empty());
+    }
+}
