@@ -2,13 +2,11 @@
 //! search cannot reach because they change several vowels (`napraxon` for naproxen), the first
 //! vowel (`endapamide` for indapamide) or drop a syllable (`spirolactane` for spironolactone).
 //!
-//! A word's skeleton is its [`phonetic_key`] without vowels, doubled letters collapsed again. A
+//! A word's skeleton is its [`phonetic_key`](super::fuzzy::phonetic_key) without vowels, doubled letters collapsed again. A
 //! name is a candidate when its skeleton equals the word's, or one of the two has one consonant
 //! more than the other; their first letters must agree, or both be vowels. The matcher asks only
 //! when the edit search found no confident answer, and weighs every candidate with the error
 //! model, which decides as for any other candidate: confident, review, or only a name to look at.
-
-use super::fuzzy::phonetic_key;
 
 /// The shortest skeleton searched: shorter ones are shared by too many names.
 pub const MIN_SKELETON: usize = 5;
@@ -26,13 +24,66 @@ fn is_vowel(c: u8) -> bool {
 /// The consonant skeleton of a compact lowercase key: `naproxen` → `nprksn`.
 #[must_use]
 pub fn skeleton(key: &str) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::with_capacity(key.len());
-    for &c in phonetic_key(key).as_bytes() {
-        if c.is_ascii_lowercase() && !is_vowel(c) && out.last() != Some(&c) {
+    let mut out = Vec::with_capacity(key.len() + 2);
+    skeleton_into(key.as_bytes(), &mut out);
+    out
+}
+
+/// [`skeleton`] into a buffer (cleared first): [`super::fuzzy::phonetic_key`]'s rules for consonants, read off
+/// the key directly, so that indexing every name allocates nothing per name (a unit test checks
+/// it against the phonetic key with its vowels removed).
+fn skeleton_into(b: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    let mut emit = |c: u8| {
+        if c.is_ascii_lowercase() && !is_vowel(c) && c != b'y' && out.last() != Some(&c) {
             out.push(c);
         }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let next = b.get(i + 1).copied();
+        let step = match (b[i], next) {
+            (b'p', Some(b'h')) => {
+                emit(b'f');
+                2
+            }
+            (b't', Some(b'h')) => {
+                emit(b't');
+                2
+            }
+            (b'c', Some(b'h' | b'k')) => {
+                emit(b'k');
+                2
+            }
+            (b'q', Some(b'u')) => {
+                emit(b'k');
+                emit(b'w');
+                2
+            }
+            (b'c', Some(b'e' | b'i' | b'y')) => {
+                emit(b's');
+                1
+            }
+            (b'c', _) => {
+                emit(b'k');
+                1
+            }
+            (b'x', _) => {
+                emit(b'k');
+                emit(b's');
+                1
+            }
+            (b'z', _) => {
+                emit(b's');
+                1
+            }
+            (c, _) => {
+                emit(c);
+                1
+            }
+        };
+        i += step;
     }
-    out
 }
 
 /// Whether two words' first letters agree as a skeleton match needs: equal, or both vowels.
@@ -61,10 +112,11 @@ impl SkeletonIndex {
     /// An index of `names` (compact keys with their values); names whose skeleton is shorter
     /// than [`MIN_SKELETON`] consonants are left out.
     pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32)>) -> SkeletonIndex {
+        let mut s = Vec::new();
         let mut entries: Vec<(u64, u32)> = names
             .into_iter()
             .filter_map(|(key, value)| {
-                let s = skeleton(key);
+                skeleton_into(key.as_bytes(), &mut s);
                 (s.len() >= MIN_SKELETON).then(|| (hash(&s), value))
             })
             .collect();
@@ -144,7 +196,29 @@ fn close(a: &[u8], b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fuzzy::phonetic_key;
     use super::*;
+    use proptest::prelude::*;
+
+    fn by_phonetic_key(w: &str) -> Vec<u8> {
+        let mut want: Vec<u8> = Vec::new();
+        for c in phonetic_key(w)
+            .bytes()
+            .filter(|c| !is_vowel(*c) && *c != b'y')
+        {
+            if want.last() != Some(&c) {
+                want.push(c);
+            }
+        }
+        want
+    }
+
+    proptest! {
+        #[test]
+        fn the_skeleton_of_any_word_is_its_phonetic_key_without_vowels(w in "[a-z]{0,16}") {
+            prop_assert_eq!(skeleton(&w), by_phonetic_key(&w));
+        }
+    }
 
     fn index(names: &[&'static str]) -> (SkeletonIndex, Vec<&'static str>) {
         let names = names.to_vec();
@@ -166,6 +240,36 @@ mod tests {
         assert_eq!(skeleton("napraxon"), b"nprksn");
         assert_eq!(skeleton("spironolactone"), b"sprnlktn");
         assert_eq!(skeleton("phyllocontin"), b"flkntn");
+    }
+
+    #[test]
+    fn the_skeleton_is_the_phonetic_key_without_its_vowels() {
+        let words = [
+            "naproxen",
+            "phyllocontin",
+            "thiazide",
+            "chlorthalidone",
+            "quinine",
+            "cyclopenthiazide",
+            "xipamide",
+            "zestoretic",
+            "bisoprolol",
+            "hydrochlorothiazide",
+            "ckx",
+            "yy",
+            "accupril",
+            "cceh",
+            "quu",
+            "ph",
+            "th",
+            "a",
+            "",
+            "ecce",
+            "lasix",
+        ];
+        for w in words {
+            assert_eq!(skeleton(w), by_phonetic_key(w), "{w}");
+        }
     }
 
     #[test]
