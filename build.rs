@@ -1,5 +1,6 @@
 //! Compiles `data/vocabulary.tsv` and `data/products.tsv` into the index the binary reads in place (see
-//! `src/names/vocab_index.rs`), with the same normalization code as the library.
+//! `src/names/vocab_index.rs`), with the same normalization code as the library, and keeps the
+//! products of several ingredients for `src/names/combinations.rs`.
 #![allow(dead_code)]
 
 #[path = "src/names/blob.rs"]
@@ -31,7 +32,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "data/vocabulary.tsv",
         Some(("data/products.tsv", &products)),
     )?;
-    let out = PathBuf::from(std::env::var("OUT_DIR")?).join("vocabulary.bin");
-    std::fs::write(out, blob)?;
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(out_dir.join("vocabulary.bin"), blob)?;
+    // The products of more than one ingredient, as they are: what a combination suffix after one
+    // of their ingredients may stand for (src/names/combinations.rs).
+    let combinations: String = products
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.split('\t').nth(1).is_some_and(|i| i.contains("; ")))
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    std::fs::write(out_dir.join("combinations.tsv"), combinations)?;
     Ok(())
 }

@@ -66,6 +66,8 @@ fn why(f: &Finding) -> String {
         (Status::Unrecognized, _) => {
             "no name in the knowledge base or the vocabulary is close enough".into()
         }
+        // What the combination word after the drug says, and why.
+        (_, Some(How::Suffix)) => f.note.clone(),
         (Status::Review, _) => format!(
             "two drugs are about equally close ({}); one is a target, so a person must decide",
             f.candidates

@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use super::ambiguous;
 use super::blob::BlobWriter;
+use super::combinations::{Combinations, Part, Partners};
 use super::fuzzy;
 use super::skeleton::SkeletonIndex;
 use super::vocab::Vocabulary;
@@ -119,6 +120,8 @@ pub struct Lexicon {
     fuzzy_memo: Mutex<FuzzyMemo>,
     /// Every fuzzy-searched name by its consonants, built when first asked.
     skeletons: std::sync::OnceLock<SkeletonIndex>,
+    /// The registers' combinations by their ingredients, built when first asked.
+    combinations: std::sync::OnceLock<Combinations>,
 }
 
 impl Lexicon {
@@ -142,6 +145,7 @@ impl Lexicon {
                 .collect(),
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
             skeletons: std::sync::OnceLock::new(),
+            combinations: std::sync::OnceLock::new(),
         };
         for (id, d) in kb.drugs.iter().enumerate() {
             lex.insert(
@@ -519,6 +523,33 @@ impl Lexicon {
             h.cost = model.cost(query, &compact);
         }
         hits
+    }
+
+    /// The sets of targets the registers combine this name's drug with (`ramipril`: with
+    /// hydrochlorothiazide), each with some of the products; none for a target or a name the
+    /// registers combine with no target.
+    #[must_use]
+    pub fn registered_partners(&self, id: NameId) -> &[Partners] {
+        let Meaning::Other(s) = self.name(id).meaning else {
+            return &[];
+        };
+        let combinations = self
+            .combinations
+            .get_or_init(|| Combinations::builtin(|ingredient| self.part(ingredient)));
+        combinations.partners(self.substance_base(s))
+    }
+
+    /// A register's ingredient as a target or a substance without salt words.
+    fn part(&self, ingredient: &str) -> Option<Part> {
+        let key = normalize::key(ingredient);
+        let id = self.lookup(&key).or_else(|| {
+            // `enalapril (maleate)`, `enalapril maleate`: the drug is the first word.
+            key.split(' ').next().and_then(|w| self.lookup(w))
+        })?;
+        Some(match self.name(id).meaning {
+            Meaning::Targets(t) => Part::Targets(t),
+            Meaning::Other(s) => Part::Other(self.substance_base(s).to_owned()),
+        })
     }
 
     /// Names whose consonants are a misspelled word's, or one more or fewer

@@ -24,6 +24,9 @@ pub enum How {
     Shorthand,
     /// An approximate match, with its score.
     Fuzzy,
+    /// A target read from a combination word after another drug (`Ramipril comp`): every product
+    /// of that drug with a target in the registers holds it.
+    Suffix,
 }
 
 impl How {
@@ -38,6 +41,7 @@ impl How {
             How::Ending => "ending",
             How::Shorthand => "shorthand",
             How::Fuzzy => "fuzzy",
+            How::Suffix => "suffix",
         }
     }
 
@@ -157,6 +161,12 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     bracket_conflicts(lex, tokens, &mut hits, &mut unmatched);
     contest(lex, tokens, &mut hits);
     combination_suffixes(lex, tokens, &mut hits);
+    // A combination word read with the drug before it is part of that product's name.
+    unmatched.retain(|w| {
+        !hits
+            .iter()
+            .any(|p| p.hit.suffix.as_deref() == Some(w.as_str()))
+    });
     Resolution {
         normalized: norm.joined(),
         hits: hits.into_iter().map(|p| p.hit).collect(),
@@ -319,7 +329,7 @@ fn combination_suffixes(lex: &Lexicon, tokens: &[Token], hits: &mut [Placed]) {
 /// already holds it, and a product whose registers list a diuretic is a target.
 fn may_hide_a_diuretic(lex: &Lexicon, id: NameId) -> bool {
     const STEMS: &[&str] = &[
-        "sartan", "pril", "prilat", "olol", "alol", "dipine", "azosin",
+        "sartan", "pril", "prilat", "olol", "alol", "dilol", "dipine", "azosin",
     ];
     const NAMES: &[&str] = &[
         "aliskiren",

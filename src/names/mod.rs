@@ -8,6 +8,7 @@
 
 pub mod ambiguous;
 pub mod blob;
+pub mod combinations;
 pub mod error_model;
 pub mod fuzzy;
 pub mod lexicon;

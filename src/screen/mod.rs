@@ -6,6 +6,7 @@ pub mod context;
 pub mod grouping;
 
 use crate::kb::{DrugId, Kb, Kind};
+use crate::names::combinations::Partners;
 use crate::names::lexicon::{Lexicon, Meaning, NameId};
 use crate::names::matcher::{Candidate, How, Resolution};
 
@@ -145,21 +146,7 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
             continue;
         }
         if let Some(word) = &hit.suffix {
-            push(
-                &mut out,
-                Finding {
-                    status: Status::Review,
-                    ingredient: "possible diuretic".to_owned(),
-                    matched_as: format!("{} + {word}", name.display),
-                    candidates: format!("{} (combination?)", name.display),
-                    note: format!(
-                        "`{word}` with this blood-pressure drug or diuretic usually names a \
-                         combination with a diuretic (often hydrochlorothiazide or amiloride) \
-                         that this product name does not show: check the product's ingredients"
-                    ),
-                    ..base.clone()
-                },
-            );
+            suffix_findings(kb, lex, &mut out, &base, &name.display, word, hit.name);
         }
         match &name.meaning {
             Meaning::Targets(drugs) => {
@@ -216,6 +203,119 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
 
 /// Adds a finding unless the same drug was already found in this entry by an earlier mention
 /// (`Atorvastatin Calcium 10 MG Oral Tablet [Lipitor]` is one drug).
+
+/// What a combination word after a drug that is no target says (`Ramipril comp`, `Co-Diovan`):
+/// the registers' products of that drug with a diuretic, when they all hold the same targets
+/// (flagged, the products named); several sets for review, naming each; else a review that it
+/// may hold a diuretic.
+fn suffix_findings(
+    kb: &Kb,
+    lex: &Lexicon,
+    out: &mut Vec<Finding>,
+    base: &Finding,
+    display: &str,
+    word: &str,
+    name: NameId,
+) {
+    let matched_as = format!("{display} + {word}");
+    // By convention the word names the diuretic combination (a statin beside a blood-pressure
+    // drug has a brand of its own: Caduet, Triveram).
+    let diuretic = |d: &DrugId| {
+        kb.drugs
+            .get(*d)
+            .is_some_and(|d| d.class.contains("diuretic"))
+    };
+    let partners: Vec<&Partners> = lex
+        .registered_partners(name)
+        .iter()
+        .filter(|p| p.targets.iter().any(diuretic))
+        .collect();
+    let products = |p: &Partners| -> String {
+        p.products
+            .iter()
+            .map(|(n, m)| format!("{n} ({m})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let names = |p: &Partners| -> String {
+        p.targets
+            .iter()
+            .filter_map(|&d| kb.drugs.get(d).map(|d| d.ingredient.as_str()))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    match partners.as_slice() {
+        [only] => {
+            for &d in &only.targets {
+                let Some(drug) = kb.drugs.get(d) else {
+                    continue;
+                };
+                push(
+                    out,
+                    Finding {
+                        status: if drug.kind == Kind::Quinine {
+                            Status::Warning
+                        } else {
+                            Status::Flagged
+                        },
+                        drug: Some(d),
+                        ingredient: drug.ingredient.clone(),
+                        matched_as: matched_as.clone(),
+                        how: Some(How::Suffix),
+                        note: format!(
+                            "`{word}` after {display}: every product of it with a diuretic in the \
+                             registers holds {}: {}; check the product's ingredients",
+                            names(only),
+                            products(only)
+                        ),
+                        ..base.clone()
+                    },
+                );
+            }
+        }
+        [first, ..] => push(
+            out,
+            Finding {
+                status: Status::Review,
+                drug: first.targets.first().copied(),
+                ingredient: partners
+                    .iter()
+                    .map(|p| names(p))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                matched_as,
+                how: Some(How::Suffix),
+                candidates: partners
+                    .iter()
+                    .map(|p| format!("{} [target]: {}", names(p), products(p)))
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                note: format!(
+                    "`{word}` after {display} names a combination; the registers combine it with \
+                     several diuretics: check which one the product holds"
+                ),
+                ..base.clone()
+            },
+        ),
+        [] => push(
+            out,
+            Finding {
+                status: Status::Review,
+                ingredient: "possible diuretic".to_owned(),
+                matched_as,
+                how: Some(How::Suffix),
+                candidates: format!("{display} (combination?)"),
+                note: format!(
+                    "`{word}` with this blood-pressure drug or diuretic usually names a \
+                     combination with a diuretic (often hydrochlorothiazide or amiloride) \
+                     that this product name does not show: check the product's ingredients"
+                ),
+                ..base.clone()
+            },
+        ),
+    }
+}
+
 fn push(out: &mut Vec<Finding>, f: Finding) {
     if out
         .iter()

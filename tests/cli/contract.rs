@@ -151,7 +151,9 @@ fn a_fuzzy_match_never_shows_a_perfect_score() {
 
 #[test]
 fn match_is_one_of_the_documented_kinds_and_the_score_says_how_exact() {
-    const EXACT: [&str; 9] = [
+    // `suffix`: the drug's name matched exactly, and the target is read from the combination
+    // word after it.
+    const EXACT: [&str; 10] = [
         "exact",
         "brand",
         "combination",
@@ -161,6 +163,7 @@ fn match_is_one_of_the_documented_kinds_and_the_score_says_how_exact() {
         "synonym",
         "vocabulary",
         "joined",
+        "suffix",
     ];
     const INEXACT: [&str; 3] = ["ending", "shorthand", "fuzzy"];
     let records = all_records();

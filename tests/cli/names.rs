@@ -96,9 +96,60 @@ fn combination_names_are_read_as_every_ingredient() {
 }
 
 #[test]
-fn an_unknown_blood_pressure_brand_with_a_combination_word_goes_to_review() {
-    for entry in ["Lotrel D", "Coversyl Comp", "Ramipril comp 5/25"] {
+fn a_blood_pressure_drug_the_registers_combine_with_no_diuretic_goes_to_review_with_a_combination_word()
+ {
+    for entry in [
+        "Metoprolol comp 50/12.5",
+        "Verapamil plus",
+        "Carvedilol comp",
+    ] {
         assert_review(entry, "possible diuretic");
+    }
+}
+
+#[test]
+fn a_combination_word_after_a_drug_the_registers_combine_with_one_diuretic_flags_it() {
+    for (entry, diuretic) in [
+        ("Ramipril comp 5/25", "hydrochlorothiazide"),
+        ("Lisinopril plus 20/12.5", "hydrochlorothiazide"),
+        ("Perindopril plus", "indapamide"),
+    ] {
+        let records = screen(entry);
+        let flagged: Vec<&Record> = records
+            .iter()
+            .filter(|r| r.status == Status::Flagged)
+            .collect();
+        assert_eq!(flagged.len(), 1, "{entry}: {records:#?}");
+        assert_eq!(flagged[0].ingredient, diuretic, "{entry}");
+        assert_eq!(flagged[0].how, "suffix", "{entry}");
+        assert!(
+            flagged[0].note.contains("registers"),
+            "{entry}: {records:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_combination_word_after_a_drug_combined_with_several_diuretics_goes_to_review_naming_each() {
+    for (entry, diuretics) in [
+        (
+            "Atenolol comp 50/12.5",
+            &["chlorthalidone", "bendroflumethiazide"][..],
+        ),
+        ("Lotrel D", &["hydrochlorothiazide", "indapamide"]),
+    ] {
+        let records = screen(entry);
+        let review = records
+            .iter()
+            .find(|r| r.status == Status::Review)
+            .unwrap_or_else(|| panic!("{entry}: {records:#?}"));
+        for d in diuretics {
+            assert!(review.ingredient.contains(d), "{entry}: {review:#?}");
+        }
+        assert!(
+            records.iter().all(|r| r.status != Status::Flagged),
+            "{entry}"
+        );
     }
 }
 
