@@ -146,7 +146,7 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
             continue;
         }
         if let Some(word) = &hit.suffix {
-            suffix_findings(kb, lex, &mut out, &base, &name.display, word, hit.name);
+            suffix_findings(kb, lex, &mut out, &base, name.display, word, hit.name);
         }
         match &name.meaning {
             Meaning::Targets(drugs) => {
@@ -200,9 +200,6 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
     });
     out
 }
-
-/// Adds a finding unless the same drug was already found in this entry by an earlier mention
-/// (`Atorvastatin Calcium 10 MG Oral Tablet [Lipitor]` is one drug).
 
 /// What a combination word after a drug that is no target says (`Ramipril comp`, `Co-Diovan`):
 /// the registers' products of that drug with a diuretic, when they all hold the same targets
@@ -316,6 +313,8 @@ fn suffix_findings(
     }
 }
 
+/// Adds a finding unless the same drug was already found in this entry by an earlier mention
+/// (`Atorvastatin Calcium 10 MG Oral Tablet [Lipitor]` is one drug).
 fn push(out: &mut Vec<Finding>, f: Finding) {
     if out
         .iter()
