@@ -20,26 +20,41 @@ use crate::read::input::{check_entry, echo};
 use crate::report::fields::{self, Field, Value};
 use crate::screen::{Finding, screen};
 
-/// The text fields of a distinct finding, in record order (`score` apart, see [`SCORE_AFTER`]).
-pub const TEXT_FIELDS: [&str; 14] = [
-    "input",
-    "status",
-    "ingredient",
-    "class",
-    "level",
-    "matched_as",
-    "match",
-    "runner_up",
-    "candidates",
-    "note",
-    "evidence",
-    "advice",
-    "sources",
-    "citations",
-];
+/// The text fields of a distinct finding, in record order (`score` apart, see [`SCORE_AFTER`]):
+/// the fields of [`fields::DEFAULT`] that depend on the entry or the drug.
+pub const TEXT_FIELDS: [&str; 14] = {
+    let mut out = [""; 14];
+    let mut n = 0;
+    let mut i = 0;
+    while i < fields::DEFAULT.len() {
+        let f = fields::DEFAULT[i];
+        if is_text(f) {
+            out[n] = f.name();
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == out.len(), "TEXT_FIELDS has one slot per text field");
+    out
+};
 
 /// `score` (a number, null without one) follows this many of [`TEXT_FIELDS`] in record order.
-pub const SCORE_AFTER: usize = 7;
+pub const SCORE_AFTER: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while !matches!(fields::DEFAULT[i], Field::Score) {
+        if is_text(fields::DEFAULT[i]) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// Whether a field is one of [`TEXT_FIELDS`]: per entry or per drug, and not the score.
+const fn is_text(f: Field) -> bool {
+    !matches!(f.varies(), fields::Varies::Row) && !matches!(f, Field::Score)
+}
 
 /// The fields of a record in order: the record's own (`entry`, `finding`), then the finding's.
 #[must_use]
@@ -62,18 +77,22 @@ struct RecordFields {
     tail: Option<DrugId>,
 }
 
-/// The head fields of [`RecordFields`], in order.
-const HEAD: [Field; 9] = [
-    Field::Status,
-    Field::Ingredient,
-    Field::Class,
-    Field::Level,
-    Field::MatchedAs,
-    Field::Match,
-    Field::RunnerUp,
-    Field::Candidates,
-    Field::Note,
-];
+/// The head fields of [`RecordFields`], in order: the per-entry text fields after `input`.
+const HEAD: [Field; 9] = {
+    let mut out = [Field::Status; 9];
+    let mut n = 0;
+    let mut i = 0;
+    while i < fields::DEFAULT.len() {
+        let f = fields::DEFAULT[i];
+        if is_text(f) && matches!(f.varies(), fields::Varies::Entry) && !matches!(f, Field::Input) {
+            out[n] = f;
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == out.len(), "HEAD has one slot per head field");
+    out
+};
 
 /// A value as the text a CSV cell holds (empty for null).
 fn as_text(field: Field, v: Option<Value<'_>>) -> String {
@@ -564,6 +583,31 @@ impl<'s> Builder<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_text_fields_are_the_records_fields_that_depend_on_the_entry_or_drug_in_order() {
+        assert_eq!(
+            TEXT_FIELDS,
+            [
+                "input",
+                "status",
+                "ingredient",
+                "class",
+                "level",
+                "matched_as",
+                "match",
+                "runner_up",
+                "candidates",
+                "note",
+                "evidence",
+                "advice",
+                "sources",
+                "citations"
+            ]
+        );
+        assert_eq!(TEXT_FIELDS[SCORE_AFTER - 1], "match");
+        assert_eq!(HEAD.map(Field::name), TEXT_FIELDS[1..10]);
+    }
 
     fn screener() -> &'static Screener {
         static S: std::sync::OnceLock<Screener> = std::sync::OnceLock::new();

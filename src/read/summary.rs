@@ -428,7 +428,7 @@ mod tests {
     fn finding_records_and_older_summaries_are_named_as_such() {
         let findings = ["patient", "row", "input", "status", "ingredient"];
         assert!(kind_of(&findings).unwrap_err().contains("per-finding"));
-        assert!(kind_of(&OLD_FIELDS).unwrap_err().contains("older"));
+        assert!(kind_of(OLD_FIELDS).unwrap_err().contains("older"));
         assert!(kind_of(&FIELDS).is_ok());
         let mut more = FIELDS.to_vec();
         more.push("file");

@@ -114,29 +114,20 @@ pub const LEAN: [Field; 7] = [
     Field::Match,
 ];
 
-/// Every field crampcheck may write, for `--fields` (and names a key column may not take).
-pub const ALL: [Field; 20] = [
-    Field::Patient,
-    Field::Row,
-    Field::Input,
-    Field::Status,
-    Field::Ingredient,
-    Field::Class,
-    Field::Level,
-    Field::MatchedAs,
-    Field::Match,
-    Field::Score,
-    Field::RunnerUp,
-    Field::Candidates,
-    Field::Note,
-    Field::Evidence,
-    Field::Advice,
-    Field::Sources,
-    Field::Citations,
-    Field::Finding,
-    Field::Line,
-    Field::File,
-];
+/// Every field crampcheck may write, for `--fields` (and names a key column may not take): the
+/// default ones, then `file`.
+pub const ALL: [Field; 20] = with_file(DEFAULT);
+
+/// `fields` and then [`Field::File`].
+const fn with_file(fields: [Field; 19]) -> [Field; 20] {
+    let mut out = [Field::File; 20];
+    let mut i = 0;
+    while i < fields.len() {
+        out[i] = fields[i];
+        i += 1;
+    }
+    out
+}
 
 /// How the items of a list field are joined in CSV.
 #[must_use]
@@ -150,7 +141,7 @@ pub fn csv_separator(field: Field) -> &'static str {
 impl Field {
     /// The field's name (CSV header, JSON key, Arrow column).
     #[must_use]
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Field::Patient => "patient",
             Field::Row => "row",
@@ -183,7 +174,7 @@ impl Field {
 
     /// What the field's value depends on.
     #[must_use]
-    pub fn varies(self) -> Varies {
+    pub const fn varies(self) -> Varies {
         match self {
             Field::Patient | Field::Row | Field::Finding | Field::Line | Field::File => Varies::Row,
             Field::Evidence | Field::Advice | Field::Sources | Field::Citations => Varies::Drug,

@@ -340,22 +340,9 @@ pub const FIELDS: [&str; 19] = [
     "conditions",
 ];
 
-/// The fields of the summaries of crampcheck 0.x before `merge-summaries` (no merge fields):
-/// recognised so that such a file gets a clear message.
-pub const OLD_FIELDS: [&str; 12] = [
-    "patient",
-    "entries",
-    "flagged",
-    "warnings",
-    "review",
-    "unrecognized",
-    "errors",
-    "highest_level",
-    "quinine",
-    "flagged_drugs",
-    "notes",
-    "context",
-];
+/// The fields of the summaries of crampcheck 0.x before `merge-summaries` (no merge fields): the
+/// first twelve of [`FIELDS`], recognised so that such a file gets a clear message.
+pub const OLD_FIELDS: &[&str] = FIELDS.split_at(12).0;
 
 /// A patient id as it was before the CSV writer neutralized it: a leading `'` before a formula
 /// character was added by [`csv::cell`] (an id that itself starts with `'` and a formula
