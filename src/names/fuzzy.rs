@@ -98,6 +98,11 @@ fn bigram(a: u8, b: u8) -> Option<usize> {
     (a < 26 && b < 26).then_some(a * 26 + b)
 }
 
+/// The steps of a binary search over `n` items, rounded up.
+fn ceil_log2(n: usize) -> usize {
+    (usize::BITS - n.leading_zeros()) as usize
+}
+
 /// How many edits a name of this length may carry and still be recognized: a change means more in
 /// a short name, so names of four letters or fewer must be exact.
 #[must_use]
@@ -295,6 +300,23 @@ impl<'a> FuzzyIndex<'a> {
         (first, first_at_least(lengths.end() + 1, first))
     }
 
+    /// Whether the postings `start..end` (sorted) hold `post`, by binary search.
+    fn holds(&self, start: usize, end: usize, post: u32) -> bool {
+        let (mut lo, mut hi) = (start, end);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let p = self.postings.get(mid);
+            if p < post {
+                lo = mid + 1;
+            } else if p > post {
+                hi = mid;
+            } else {
+                return true;
+            }
+        }
+        false
+    }
+
     /// The slot range of keys starting with `letter` (keys are sorted): read from the letter table
     /// for ASCII letters, else by binary search.
     fn letter_slots(&self, letter: u8) -> (usize, usize) {
@@ -457,24 +479,72 @@ impl<'a> FuzzyIndex<'a> {
         }
         order.sort_unstable();
         touched.clear();
-        for (n, &(_, _, first, last)) in order.iter().enumerate() {
-            let finds = n < finders;
-            for &(start, end, (lo, hi)) in spans.get(first..last).unwrap_or_default() {
-                for post in self.postings.range(start, end) {
-                    let slot = post & SLOT_MASK;
-                    if slot < lo || slot >= hi {
-                        continue;
-                    }
-                    let Some(c) = counts.get_mut(slot as usize) else {
-                        continue;
-                    };
-                    if *c == 0 {
-                        if !finds {
+        for (n, &(size, _, first, last)) in order.iter().enumerate() {
+            let bigram_spans = spans.get(first..last).unwrap_or_default();
+            if n < finders {
+                for &(start, end, (lo, hi)) in bigram_spans {
+                    for post in self.postings.range(start, end) {
+                        let slot = post & SLOT_MASK;
+                        if slot < lo || slot >= hi {
                             continue;
                         }
-                        touched.push(post);
+                        let Some(c) = counts.get_mut(slot as usize) else {
+                            continue;
+                        };
+                        if *c == 0 {
+                            touched.push(post);
+                        }
+                        *c = c.saturating_add(1);
                     }
-                    *c = c.saturating_add(1);
+                }
+                continue;
+            }
+            // This bigram and the ones after it raise a count by one each at most: a key whose
+            // count cannot reach `need_min` any more is dropped now (its count zeroed), so that
+            // the common bigrams only count for the few keys left.
+            let left = order.len() - n;
+            // (Every key found has a count of one or more.)
+            if left + 1 < need_min {
+                touched.retain(|&post| {
+                    let s = (post & SLOT_MASK) as usize;
+                    let Some(c) = counts.get_mut(s) else {
+                        return false;
+                    };
+                    if usize::from(*c) + left < need_min {
+                        *c = 0;
+                        return false;
+                    }
+                    true
+                });
+            }
+            if touched.is_empty() {
+                break;
+            }
+            if touched.len() * (bigram_spans.len() * ceil_log2(size) + 1) < size {
+                // Few keys: each is looked up in the bigram's spans (sorted by posting; a key has
+                // the same posting in every bucket it is in, and is in one group only).
+                for &post in touched.iter() {
+                    let slot = post & SLOT_MASK;
+                    let found = bigram_spans.iter().any(|&(start, end, (lo, hi))| {
+                        slot >= lo && slot < hi && self.holds(start, end, post)
+                    });
+                    if found && let Some(c) = counts.get_mut(slot as usize) {
+                        *c = c.saturating_add(1);
+                    }
+                }
+            } else {
+                for &(start, end, (lo, hi)) in bigram_spans {
+                    for post in self.postings.range(start, end) {
+                        let slot = post & SLOT_MASK;
+                        if slot < lo || slot >= hi {
+                            continue;
+                        }
+                        if let Some(c) = counts.get_mut(slot as usize)
+                            && *c != 0
+                        {
+                            *c = c.saturating_add(1);
+                        }
+                    }
                 }
             }
         }
