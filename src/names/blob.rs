@@ -86,10 +86,15 @@ impl U32s<'_> {
 }
 
 impl<'a> U32s<'a> {
+    /// The bytes of values `start..end` (little-endian, four each; empty when out of range).
+    #[must_use]
+    pub fn raw(&self, start: usize, end: usize) -> &'a [u8] {
+        self.bytes.get(start * 4..end * 4).unwrap_or_default()
+    }
+
     /// Values `start..end`, as an iterator over the bytes in place.
     pub fn range(&self, start: usize, end: usize) -> impl Iterator<Item = u32> + 'a {
-        let bytes = self.bytes.get(start * 4..end * 4).unwrap_or_default();
-        bytes
+        self.raw(start, end)
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }

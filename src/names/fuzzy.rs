@@ -98,6 +98,43 @@ fn bigram(a: u8, b: u8) -> Option<usize> {
     (a < 26 && b < 26).then_some(a * 26 + b)
 }
 
+/// Counts a shared bigram for every key of `postings` (the bytes of a span) whose slot is in
+/// `lo..hi`, noting in `touched` the keys counted for the first time.
+fn count_finding(postings: &[u8], (lo, hi): (u32, u32), counts: &mut [u8], touched: &mut Vec<u32>) {
+    // One comparison: a slot below `lo` wraps around to more than the width.
+    let width = hi.saturating_sub(lo);
+    for p in postings.as_chunks::<4>().0 {
+        let post = u32::from_le_bytes(*p);
+        let slot = post & SLOT_MASK;
+        if slot.wrapping_sub(lo) >= width {
+            continue;
+        }
+        let Some(c) = counts.get_mut(slot as usize) else {
+            continue;
+        };
+        if *c == 0 {
+            touched.push(post);
+        }
+        *c = c.saturating_add(1);
+    }
+}
+
+/// Counts a shared bigram for the keys of `postings` in `lo..hi` already counted once.
+fn count_found(postings: &[u8], (lo, hi): (u32, u32), counts: &mut [u8]) {
+    let width = hi.saturating_sub(lo);
+    for p in postings.as_chunks::<4>().0 {
+        let slot = u32::from_le_bytes(*p) & SLOT_MASK;
+        if slot.wrapping_sub(lo) >= width {
+            continue;
+        }
+        if let Some(c) = counts.get_mut(slot as usize)
+            && *c != 0
+        {
+            *c = c.saturating_add(1);
+        }
+    }
+}
+
 /// The steps of a binary search over `n` items, rounded up.
 fn ceil_log2(n: usize) -> usize {
     (usize::BITS - n.leading_zeros()) as usize
@@ -482,20 +519,8 @@ impl<'a> FuzzyIndex<'a> {
         for (n, &(size, _, first, last)) in order.iter().enumerate() {
             let bigram_spans = spans.get(first..last).unwrap_or_default();
             if n < finders {
-                for &(start, end, (lo, hi)) in bigram_spans {
-                    for post in self.postings.range(start, end) {
-                        let slot = post & SLOT_MASK;
-                        if slot < lo || slot >= hi {
-                            continue;
-                        }
-                        let Some(c) = counts.get_mut(slot as usize) else {
-                            continue;
-                        };
-                        if *c == 0 {
-                            touched.push(post);
-                        }
-                        *c = c.saturating_add(1);
-                    }
+                for &(start, end, slots) in bigram_spans {
+                    count_finding(self.postings.raw(start, end), slots, counts, touched);
                 }
                 continue;
             }
@@ -533,18 +558,8 @@ impl<'a> FuzzyIndex<'a> {
                     }
                 }
             } else {
-                for &(start, end, (lo, hi)) in bigram_spans {
-                    for post in self.postings.range(start, end) {
-                        let slot = post & SLOT_MASK;
-                        if slot < lo || slot >= hi {
-                            continue;
-                        }
-                        if let Some(c) = counts.get_mut(slot as usize)
-                            && *c != 0
-                        {
-                            *c = c.saturating_add(1);
-                        }
-                    }
+                for &(start, end, slots) in bigram_spans {
+                    count_found(self.postings.raw(start, end), slots, counts);
                 }
             }
         }
