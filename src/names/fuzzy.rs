@@ -202,7 +202,46 @@ pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize
         })
         .collect();
     w.u32s(&starts);
+    let (dir, table) = length_tables(&postings);
+    w.u32s(&dir);
+    w.u32s(&table);
     first
+}
+
+/// Buckets of more postings than this have a length table.
+const SMALL_BUCKET: usize = 8;
+
+/// For each bucket of more than [`SMALL_BUCKET`] postings (and fewer than 65,536), where each
+/// key length starts: the bucket's lowest length `lo`, then for each length from `lo` to one past
+/// its highest the position of its first posting, counted from the bucket's start, as 16-bit
+/// entries (two to a word, the first in the low half). Returns the position of each bucket's
+/// first entry (the same as the next bucket's when it has none, and one past the last) and the
+/// words of entries.
+fn length_tables(postings: &[Vec<u32>]) -> (Vec<u32>, Vec<u32>) {
+    let len_of = |post: u32| post >> LENGTH_SHIFT;
+    let mut dir = Vec::with_capacity(postings.len() + 1);
+    let mut entries: Vec<u16> = Vec::new();
+    for p in postings {
+        dir.push(u32::try_from(entries.len()).unwrap_or(u32::MAX));
+        let (Some(&low), Some(&high)) = (p.first(), p.last()) else {
+            continue;
+        };
+        if p.len() <= SMALL_BUCKET || u16::try_from(p.len()).is_err() {
+            continue;
+        }
+        let (lo, hi) = (len_of(low), len_of(high));
+        entries.push(u16::try_from(lo).unwrap_or(u16::MAX));
+        for len in lo..=hi + 1 {
+            let at = p.partition_point(|&x| len_of(x) < len);
+            entries.push(u16::try_from(at).unwrap_or(u16::MAX));
+        }
+    }
+    dir.push(u32::try_from(entries.len()).unwrap_or(u32::MAX));
+    let table = entries
+        .chunks(2)
+        .map(|pair| u32::from(pair[0]) | (u32::from(pair.get(1).copied().unwrap_or(0)) << 16))
+        .collect();
+    (dir, table)
 }
 
 /// A fuzzy index read in place from a blob.
@@ -214,6 +253,10 @@ pub struct FuzzyIndex<'a> {
     postings: U32s<'a>,
     phonetic: Strings<'a>,
     letter_starts: U32s<'a>,
+    /// Where each bucket's length table starts (see [`length_tables`]); empty in an index
+    /// written without them, whose spans are then searched.
+    length_dir: U32s<'a>,
+    length_table: U32s<'a>,
 }
 
 /// A fuzzy index in a blob of its own (its first section 0), with the text of its string tables
@@ -276,6 +319,8 @@ impl<'a> FuzzyIndex<'a> {
             postings: blob.u32s(first + 4),
             phonetic,
             letter_starts: blob.u32s(first + 7),
+            length_dir: blob.u32s(first + 8),
+            length_table: blob.u32s(first + 9),
         }
     }
 
@@ -316,6 +361,43 @@ impl<'a> FuzzyIndex<'a> {
     /// long: a range of posting positions, found by binary search (a bucket seldom spans more than
     /// a few cache lines).
     fn length_span(
+        &self,
+        bucket: usize,
+        (start, end): (usize, usize),
+        lengths: &std::ops::RangeInclusive<usize>,
+    ) -> (usize, usize) {
+        if self.length_dir.len() == BUCKETS + 1 {
+            let (from, to) = (
+                self.length_dir.get(bucket) as usize,
+                self.length_dir.get(bucket + 1) as usize,
+            );
+            if to > from + 1 {
+                let entry = |i: usize| {
+                    let word = self.length_table.get(i / 2);
+                    ((word >> (16 * (i % 2))) & 0xffff) as usize
+                };
+                let lo = entry(from);
+                let offsets = to - from - 1;
+                // The first position of a key of `len` bytes or more.
+                let first_at_least = |len: usize| {
+                    let at = match len.checked_sub(lo) {
+                        None | Some(0) => 0,
+                        Some(i) if i < offsets => entry(from + 1 + i),
+                        Some(_) => end - start,
+                    };
+                    (start + at).min(end)
+                };
+                return (
+                    first_at_least(*lengths.start()),
+                    first_at_least(lengths.end() + 1),
+                );
+            }
+        }
+        self.length_span_searched((start, end), lengths)
+    }
+
+    /// [`FuzzyIndex::length_span`] by binary search.
+    fn length_span_searched(
         &self,
         (start, end): (usize, usize),
         lengths: &std::ops::RangeInclusive<usize>,
@@ -503,7 +585,8 @@ impl<'a> FuzzyIndex<'a> {
         for (i, &b) in bigrams.iter().enumerate() {
             let first = spans.len();
             for &(group, slots) in ranges {
-                let (start, end) = self.length_span(self.bucket_span(bucket(group, b)), &lengths);
+                let at = bucket(group, b);
+                let (start, end) = self.length_span(at, self.bucket_span(at), &lengths);
                 if start < end {
                     spans.push((start, end, slots));
                 }
@@ -962,7 +1045,12 @@ mod tests {
             let span = idx.bucket_span(bucket(g, ac));
             for lo in 2..LENGTHS {
                 for hi in lo..(lo + 9).min(LENGTHS) {
-                    let (start, end) = idx.length_span(span, &(lo..=hi));
+                    let (start, end) = idx.length_span(bucket(g, ac), span, &(lo..=hi));
+                    assert_eq!(
+                        (start, end),
+                        idx.length_span_searched(span, &(lo..=hi)),
+                        "the table's span is the searched one"
+                    );
                     let read: Vec<u32> = idx.postings.range(start, end).collect();
                     let len = |p: &u32| (p >> LENGTH_SHIFT) as usize;
                     assert!(read.windows(2).all(|w| w[0] < w[1]), "sorted");
@@ -986,6 +1074,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_length_tables_of_the_built_in_vocabulary_give_the_searched_spans() {
+        let vocabulary = crate::names::vocab::Vocabulary::builtin();
+        let index = vocabulary.index();
+        let idx = index.fuzzy();
+        assert_eq!(idx.length_dir.len(), BUCKETS + 1);
+        let mut tabled = 0;
+        for b in 0..BUCKETS {
+            let span = idx.bucket_span(b);
+            if span.1 - span.0 > SMALL_BUCKET {
+                tabled += 1;
+            }
+            for lo in (2..LENGTHS).step_by(3) {
+                for hi in lo..(lo + 8).min(LENGTHS) {
+                    assert_eq!(
+                        idx.length_span(b, span, &(lo..=hi)),
+                        idx.length_span_searched(span, &(lo..=hi)),
+                        "bucket {b}, lengths {lo}..={hi}"
+                    );
+                }
+            }
+        }
+        assert!(tabled > 1000, "{tabled} buckets with a table");
     }
 
     #[test]
@@ -1272,7 +1385,7 @@ mod props {
             let blob = w.finish();
             let idx = FuzzyIndex::read(Blob::new(&blob), 0);
             let none = Blob::new(&[]).u32s(0);
-            let bare = FuzzyIndex { letter_starts: none, ..idx };
+            let bare = FuzzyIndex { letter_starts: none, length_dir: none, length_table: none, ..idx };
             for q in &queries {
                 let want = reference(&idx, q);
                 let keys = |hits: &[Hit]| hits.iter().map(|h| (idx.key(h.slot), h.distance)).collect::<Vec<_>>();
