@@ -167,7 +167,14 @@ impl<'a> Strings<'a> {
     /// First index whose string is not less than `key` (tables sorted by byte order).
     #[must_use]
     pub fn lower_bound(&self, key: &str) -> usize {
-        let (mut lo, mut hi) = (0, self.len());
+        self.lower_bound_in(0, self.len(), key)
+    }
+
+    /// [`Strings::lower_bound`] when it is known to be in `lo..=hi`: the first index of that
+    /// range whose string is not less than `key`, or `hi`.
+    #[must_use]
+    pub fn lower_bound_in(&self, lo: usize, hi: usize, key: &str) -> usize {
+        let (mut lo, mut hi) = (lo, hi.min(self.len()));
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             if self.get(mid) < key {

@@ -695,7 +695,15 @@ impl<'a> FuzzyIndex<'a> {
     /// Slots whose key starts with `prefix`.
     #[must_use]
     pub fn prefixed(&self, prefix: &str) -> std::ops::Range<usize> {
-        let start = self.keys.lower_bound(prefix);
+        // Keys are sorted: those starting with the prefix's first byte are one range, and the
+        // first key not below the prefix is in it (or just past it).
+        let start = match prefix.as_bytes().first() {
+            Some(&first) => {
+                let (lo, hi) = self.letter_slots(first);
+                self.keys.lower_bound_in(lo, hi, prefix)
+            }
+            None => self.keys.lower_bound(prefix),
+        };
         let mut end = start;
         while end < self.keys.len() && self.keys.get(end).starts_with(prefix) {
             end += 1;
@@ -1179,6 +1187,25 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert_eq!(idx.key(r.start), "atorvastatin");
         assert!(idx.prefixed("zzz").is_empty());
+    }
+
+    #[test]
+    fn prefixes_select_the_range_a_scan_of_every_key_gives() {
+        let names = [
+            "", "9lives", "ace", "acid", "acids", "b", "zinc", "zz", "\u{e9}x", "\u{7f}x",
+        ];
+        let blob = index(&names);
+        let idx = FuzzyIndex::read(Blob::new(&blob), 0);
+        for prefix in [
+            "", "a", "ac", "aci", "acid", "acidz", "b", "9", "z", "zz", "zzz", "\u{e9}", "\u{7f}",
+            "c",
+        ] {
+            let want: Vec<usize> = (0..idx.len())
+                .filter(|&s| idx.key(s).starts_with(prefix))
+                .collect();
+            let got: Vec<usize> = idx.prefixed(prefix).collect();
+            assert_eq!(got, want, "{prefix:?}");
+        }
     }
 }
 
