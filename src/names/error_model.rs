@@ -120,8 +120,44 @@ const DIGRAPHS: [(&[u8], &[u8]); 14] = [
     (b"k", b"ch"),
     (b"kw", b"qu"),
 ];
-/// The last letters of the digraph segments, so that most cells skip the digraph checks.
+/// The last letters of the digraph segments, so that most cells of the reference table skip the
+/// digraph checks.
+#[cfg(test)]
 const DIGRAPH_ENDS: &[u8] = b"fhkcsxwu";
+/// Whether each byte is in `set`, as a table.
+const fn byte_table(set: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+const IS_VOWEL: [bool; 256] = byte_table(VOWELS);
+const IS_H_AFTER: [bool; 256] = byte_table(H_AFTER);
+
+/// For each byte, bit `k` set when one side of `DIGRAPHS[k]` (the name's, or the typed word's)
+/// ends with it: the digraphs worth comparing where a word has that byte.
+const fn digraphs_by_last_byte(name_side: bool) -> [u16; 256] {
+    let mut table = [0u16; 256];
+    let mut k = 0;
+    while k < DIGRAPHS.len() {
+        let seg = if name_side {
+            DIGRAPHS[k].0
+        } else {
+            DIGRAPHS[k].1
+        };
+        table[seg[seg.len() - 1] as usize] |= 1 << k;
+        k += 1;
+    }
+    table
+}
+
+const NAME_DIGRAPHS: [u16; 256] = digraphs_by_last_byte(true);
+const TYPED_DIGRAPHS: [u16; 256] = digraphs_by_last_byte(false);
+
 /// Lengths of a skipped or repeated syllable.
 const SYLLABLES: [usize; 2] = [2, 3];
 
@@ -525,9 +561,9 @@ fn indel(s: &[u8], p: usize, added: bool) -> Class {
     let pick = |ins, del| if added { ins } else { del };
     if doubled {
         pick(Class::InsDouble, Class::DelDouble)
-    } else if ch == b'h' && p > 0 && H_AFTER.contains(&s[p - 1]) {
+    } else if ch == b'h' && p > 0 && IS_H_AFTER[usize::from(s[p - 1])] {
         pick(Class::InsH, Class::DelH)
-    } else if VOWELS.contains(&ch) {
+    } else if IS_VOWEL[usize::from(ch)] {
         pick(Class::InsVowel, Class::DelVowel)
     } else {
         pick(Class::InsOther, Class::DelOther)
@@ -554,14 +590,20 @@ fn letter_index(b: u8) -> u8 {
 
 /// Bit `k` set when one side of `DIGRAPHS[k]` (the name's, or the typed word's) ends `s[..end]`.
 fn digraphs_ending(s: &[u8], end: usize, name_side: bool) -> u16 {
-    let Some(last) = end.checked_sub(1).and_then(|p| s.get(p)) else {
+    let Some(&last) = end.checked_sub(1).and_then(|p| s.get(p)) else {
         return 0;
     };
-    if !DIGRAPH_ENDS.contains(last) {
-        return 0;
-    }
+    let table = if name_side {
+        &NAME_DIGRAPHS
+    } else {
+        &TYPED_DIGRAPHS
+    };
+    let mut candidates = table[usize::from(last)];
     let mut mask = 0;
-    for (k, (seg_n, seg_t)) in DIGRAPHS.into_iter().enumerate() {
+    while candidates != 0 {
+        let k = candidates.trailing_zeros() as usize;
+        candidates &= candidates - 1;
+        let (seg_n, seg_t) = DIGRAPHS[k];
         let seg = if name_side { seg_n } else { seg_t };
         if end >= seg.len() && &s[end - seg.len()..end] == seg {
             mask |= 1 << k;
@@ -720,6 +762,25 @@ mod tests {
             reference_cost(m, typed, name).to_bits(),
             "{typed:?} as {name:?}"
         );
+    }
+
+    #[test]
+    fn the_digraphs_ending_a_word_are_those_a_comparison_with_each_finds() {
+        for word in all_strings(b"cfhkpqsuwx-", 3) {
+            let w = word.as_bytes();
+            for end in 0..=w.len() {
+                for name_side in [true, false] {
+                    let mut want = 0u16;
+                    for (k, (seg_n, seg_t)) in DIGRAPHS.into_iter().enumerate() {
+                        let seg = if name_side { seg_n } else { seg_t };
+                        if w[..end].ends_with(seg) {
+                            want |= 1 << k;
+                        }
+                    }
+                    assert_eq!(digraphs_ending(w, end, name_side), want, "{word:?} {end}");
+                }
+            }
+        }
     }
 
     #[test]
