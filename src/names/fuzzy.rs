@@ -103,7 +103,12 @@ fn bigram(a: u8, b: u8) -> Option<usize> {
 fn count_finding(postings: &[u8], (lo, hi): (u32, u32), counts: &mut [u8], touched: &mut Vec<u32>) {
     // One comparison: a slot below `lo` wraps around to more than the width.
     let width = hi.saturating_sub(lo);
-    for p in postings.as_chunks::<4>().0 {
+    let postings = postings.as_chunks::<4>().0;
+    // Room for every posting, so that each is written before it is known to be new, and kept
+    // only if it is.
+    let mut n = touched.len();
+    touched.resize(n + postings.len(), 0);
+    for p in postings {
         let post = u32::from_le_bytes(*p);
         let slot = post & SLOT_MASK;
         if slot.wrapping_sub(lo) >= width {
@@ -112,11 +117,13 @@ fn count_finding(postings: &[u8], (lo, hi): (u32, u32), counts: &mut [u8], touch
         let Some(c) = counts.get_mut(slot as usize) else {
             continue;
         };
-        if *c == 0 {
-            touched.push(post);
+        if let Some(t) = touched.get_mut(n) {
+            *t = post;
         }
+        n += usize::from(*c == 0);
         *c = c.saturating_add(1);
     }
+    touched.truncate(n);
 }
 
 /// Counts a shared bigram for the keys of `postings` in `lo..hi` already counted once.
