@@ -124,6 +124,15 @@ const DIGRAPHS: [(&[u8], &[u8]); 14] = [
 /// digraph checks.
 #[cfg(test)]
 const DIGRAPH_ENDS: &[u8] = b"fhkcsxwu";
+/// Lowers `best` to `v` if `v` is less: `f32::min` for costs, which are never NaN (and never
+/// -0), with one comparison.
+#[inline(always)]
+fn lower(best: &mut f32, v: f32) {
+    if v < *best {
+        *best = v;
+    }
+}
+
 /// Whether each byte is in `set`, as a table.
 const fn byte_table(set: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
@@ -376,7 +385,7 @@ impl ErrorModel {
                 let mut best = cur[j - 1] + col.del + edge(0, j - 1);
                 for (bit, l) in SYLLABLES.into_iter().enumerate() {
                     if col.syllables & (1 << bit) != 0 {
-                        best = best.min(cur[j - l] + del_syllable + edge(0, j - l));
+                        lower(&mut best, cur[j - l] + del_syllable + edge(0, j - l));
                     }
                 }
                 cur[j] = best;
@@ -404,7 +413,7 @@ impl ErrorModel {
             let mut best = p1[0] + ins + edge(i - 1, 0);
             for (bit, l) in SYLLABLES.into_iter().enumerate() {
                 if repeated & (1 << bit) != 0 {
-                    best = best.min(back(l)[0] + ins_syllable + edge(i - l, 0));
+                    lower(&mut best, back(l)[0] + ins_syllable + edge(i - l, 0));
                 }
             }
             cur[0] = best;
@@ -424,14 +433,14 @@ impl ErrorModel {
                     let sub = subs[usize::from(col.letter)][a_letter];
                     p1[j - 1] + sub + edge(i - 1, j - 1)
                 };
-                best = best.min(p1[j] + ins + edge(i - 1, j));
-                best = best.min(cur[j - 1] + col.del + edge(i, j - 1));
+                lower(&mut best, p1[j] + ins + edge(i - 1, j));
+                lower(&mut best, cur[j - 1] + col.del + edge(i, j - 1));
                 if let Some(a1) = a1
                     && j >= 2
                 {
                     let b1 = n[j - 2];
                     if a1 == b && a == b1 && a1 != a {
-                        best = best.min(p2[j - 2] + transpose + edge(i - 2, j - 2));
+                        lower(&mut best, p2[j - 2] + transpose + edge(i - 2, j - 2));
                     }
                 }
                 let mut both = typed_digraphs & col.digraphs;
@@ -440,14 +449,14 @@ impl ErrorModel {
                     both &= both - 1;
                     let (seg_n, seg_t) = DIGRAPHS[k];
                     let (ln, lt) = (seg_n.len(), seg_t.len());
-                    best = best.min(back(lt)[j - ln] + digraph + edge(i - lt, j - ln));
+                    lower(&mut best, back(lt)[j - ln] + digraph + edge(i - lt, j - ln));
                 }
                 for (bit, l) in SYLLABLES.into_iter().enumerate() {
                     if col.syllables & (1 << bit) != 0 {
-                        best = best.min(cur[j - l] + del_syllable + edge(i, j - l));
+                        lower(&mut best, cur[j - l] + del_syllable + edge(i, j - l));
                     }
                     if repeated & (1 << bit) != 0 {
-                        best = best.min(back(l)[j] + ins_syllable + edge(i - l, j));
+                        lower(&mut best, back(l)[j] + ins_syllable + edge(i - l, j));
                     }
                 }
                 cur[j] = best;
