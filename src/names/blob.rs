@@ -86,10 +86,15 @@ impl U32s<'_> {
 }
 
 impl<'a> U32s<'a> {
+    /// The bytes of values `start..end` (little-endian, four each; empty when out of range).
+    #[must_use]
+    pub fn raw(&self, start: usize, end: usize) -> &'a [u8] {
+        self.bytes.get(start * 4..end * 4).unwrap_or_default()
+    }
+
     /// Values `start..end`, as an iterator over the bytes in place.
     pub fn range(&self, start: usize, end: usize) -> impl Iterator<Item = u32> + 'a {
-        let bytes = self.bytes.get(start * 4..end * 4).unwrap_or_default();
-        bytes
+        self.raw(start, end)
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
@@ -162,7 +167,14 @@ impl<'a> Strings<'a> {
     /// First index whose string is not less than `key` (tables sorted by byte order).
     #[must_use]
     pub fn lower_bound(&self, key: &str) -> usize {
-        let (mut lo, mut hi) = (0, self.len());
+        self.lower_bound_in(0, self.len(), key)
+    }
+
+    /// [`Strings::lower_bound`] when it is known to be in `lo..=hi`: the first index of that
+    /// range whose string is not less than `key`, or `hi`.
+    #[must_use]
+    pub fn lower_bound_in(&self, lo: usize, hi: usize, key: &str) -> usize {
+        let (mut lo, mut hi) = (lo, hi.min(self.len()));
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             if self.get(mid) < key {

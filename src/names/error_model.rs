@@ -120,8 +120,53 @@ const DIGRAPHS: [(&[u8], &[u8]); 14] = [
     (b"k", b"ch"),
     (b"kw", b"qu"),
 ];
-/// The last letters of the digraph segments, so that most cells skip the digraph checks.
+/// The last letters of the digraph segments, so that most cells of the reference table skip the
+/// digraph checks.
+#[cfg(test)]
 const DIGRAPH_ENDS: &[u8] = b"fhkcsxwu";
+/// Lowers `best` to `v` if `v` is less: `f32::min` for costs, which are never NaN (and never
+/// -0), with one comparison.
+#[inline(always)]
+fn lower(best: &mut f32, v: f32) {
+    if v < *best {
+        *best = v;
+    }
+}
+
+/// Whether each byte is in `set`, as a table.
+const fn byte_table(set: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        table[set[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+const IS_VOWEL: [bool; 256] = byte_table(VOWELS);
+const IS_H_AFTER: [bool; 256] = byte_table(H_AFTER);
+
+/// For each byte, bit `k` set when one side of `DIGRAPHS[k]` (the name's, or the typed word's)
+/// ends with it: the digraphs worth comparing where a word has that byte.
+const fn digraphs_by_last_byte(name_side: bool) -> [u16; 256] {
+    let mut table = [0u16; 256];
+    let mut k = 0;
+    while k < DIGRAPHS.len() {
+        let seg = if name_side {
+            DIGRAPHS[k].0
+        } else {
+            DIGRAPHS[k].1
+        };
+        table[seg[seg.len() - 1] as usize] |= 1 << k;
+        k += 1;
+    }
+    table
+}
+
+const NAME_DIGRAPHS: [u16; 256] = digraphs_by_last_byte(true);
+const TYPED_DIGRAPHS: [u16; 256] = digraphs_by_last_byte(false);
+
 /// Lengths of a skipped or repeated syllable.
 const SYLLABLES: [usize; 2] = [2, 3];
 
@@ -135,8 +180,9 @@ const ROWS: usize = 4;
 pub struct ErrorModel {
     /// Cost of each class, indexed by `Class as usize`.
     costs: [f32; CLASSES],
-    /// Cost of typing the second letter where the first is meant, `a`–`z` (others: `sub_other`).
-    sub: [[f32; 26]; 26],
+    /// Cost of typing the second letter where the first is meant, `a`–`z`, then one row and
+    /// column for every other byte (`sub_other`).
+    sub: [[f32; 27]; 27],
     review_margin: f32,
     /// Highest accepted cost for a typed word allowed 1, 2, 3 edits; then the same for a match
     /// to a drug that is not a target.
@@ -162,12 +208,14 @@ impl ErrorModel {
     }
 
     fn with(costs: [f32; CLASSES], review_margin: f32, accept: [f32; 6]) -> ErrorModel {
-        let mut sub = [[0.0; 26]; 26];
+        let mut sub = [[costs[Class::SubOther as usize]; 27]; 27];
         for (x, row) in (b'a'..=b'z').zip(sub.iter_mut()) {
             for (y, cell) in (b'a'..=b'z').zip(row.iter_mut()) {
-                if x != y {
-                    *cell = costs[sub_class(x, y) as usize];
-                }
+                *cell = if x == y {
+                    0.0
+                } else {
+                    costs[sub_class(x, y) as usize]
+                };
             }
         }
         ErrorModel {
@@ -323,55 +371,76 @@ impl ErrorModel {
             c[Class::DelSyllable as usize],
             c[Class::InsSyllable as usize],
         );
-        let sub_other = c[Class::SubOther as usize];
+        // Four rows, the current one first: `rows[l]` is the row `l` back.
+        let (r0, rest) = d.split_at_mut(width);
+        let (r1, rest) = rest.split_at_mut(width);
+        let (r2, r3) = rest.split_at_mut(width);
+        let mut rows: [&mut [f32]; ROWS] = [r0, r1, r2, r3];
         // Row 0: the name's letters dropped (one by one, or a syllable at a time).
-        d[0] = 0.0;
-        for j in 1..width {
-            let col = columns[j];
-            let mut best = d[j - 1] + col.del + edge(0, j - 1);
-            for (bit, l) in SYLLABLES.into_iter().enumerate() {
-                if col.syllables & (1 << bit) != 0 {
-                    best = best.min(d[j - l] + del_syllable + edge(0, j - l));
+        {
+            let cur = &mut *rows[0];
+            cur[0] = 0.0;
+            for j in 1..width {
+                let col = columns[j];
+                let mut best = cur[j - 1] + col.del + edge(0, j - 1);
+                for (bit, l) in SYLLABLES.into_iter().enumerate() {
+                    if col.syllables & (1 << bit) != 0 {
+                        lower(&mut best, cur[j - l] + del_syllable + edge(0, j - l));
+                    }
                 }
+                cur[j] = best;
             }
-            d[j] = best;
         }
         for i in 1..=t.len() {
+            rows.rotate_right(1);
+            let [cur, p1, p2, p3] = &mut rows;
+            let (cur, p1, p2, p3): (&mut [f32], &[f32], &[f32], &[f32]) = (cur, p1, p2, p3);
+            // Row i - l, for l of 1 to 3 (rows before the first are never read: every edit
+            // reaching back l rows needs i >= l).
+            let back = |l: usize| match l {
+                1 => p1,
+                2 => p2,
+                _ => p3,
+            };
             let a = t[i - 1];
-            let a_letter = letter_index(a);
+            let subs = &self.sub[..];
+            let a_letter = usize::from(letter_index(a));
             let ins = c[indel(t, i - 1, true) as usize];
             let typed_digraphs = digraphs_ending(t, i, false);
             let repeated = repeated_syllables(t, i);
-            let row = |back: usize| ((i - back) % ROWS) * width;
-            // Row i - 2 is read only from the second row on.
-            let (r0, r1, r2) = (row(0), row(1), row(2.min(i)));
+            let a1 = if i >= 2 { Some(t[i - 2]) } else { None };
             // Column 0: the typed letters added.
-            let mut best = d[r1] + ins + edge(i - 1, 0);
+            let mut best = p1[0] + ins + edge(i - 1, 0);
             for (bit, l) in SYLLABLES.into_iter().enumerate() {
                 if repeated & (1 << bit) != 0 {
-                    best = best.min(d[row(l)] + ins_syllable + edge(i - l, 0));
+                    lower(&mut best, back(l)[0] + ins_syllable + edge(i - l, 0));
                 }
             }
-            d[r0] = best;
-            for j in 1..width {
+            cur[0] = best;
+            // Cells whose edits may start in row or column 0 (`edge` adds the first-letter
+            // cost) are worked out in full; every edit reaches back three rows or columns at most.
+            let border = if i > SYLLABLES[1] {
+                width.min(SYLLABLES[1] + 1)
+            } else {
+                width
+            };
+            for j in 1..border {
                 let col = columns[j];
                 let b = n[j - 1];
                 let mut best = if a == b {
-                    d[r1 + j - 1]
+                    p1[j - 1]
                 } else {
-                    let sub = if a_letter < 26 && col.letter < 26 {
-                        self.sub[usize::from(col.letter)][usize::from(a_letter)]
-                    } else {
-                        sub_other
-                    };
-                    d[r1 + j - 1] + sub + edge(i - 1, j - 1)
+                    let sub = subs[usize::from(col.letter)][a_letter];
+                    p1[j - 1] + sub + edge(i - 1, j - 1)
                 };
-                best = best.min(d[r1 + j] + ins + edge(i - 1, j));
-                best = best.min(d[r0 + j - 1] + col.del + edge(i, j - 1));
-                if i >= 2 && j >= 2 {
-                    let (a1, b1) = (t[i - 2], n[j - 2]);
+                lower(&mut best, p1[j] + ins + edge(i - 1, j));
+                lower(&mut best, cur[j - 1] + col.del + edge(i, j - 1));
+                if let Some(a1) = a1
+                    && j >= 2
+                {
+                    let b1 = n[j - 2];
                     if a1 == b && a == b1 && a1 != a {
-                        best = best.min(d[r2 + j - 2] + transpose + edge(i - 2, j - 2));
+                        lower(&mut best, p2[j - 2] + transpose + edge(i - 2, j - 2));
                     }
                 }
                 let mut both = typed_digraphs & col.digraphs;
@@ -380,20 +449,75 @@ impl ErrorModel {
                     both &= both - 1;
                     let (seg_n, seg_t) = DIGRAPHS[k];
                     let (ln, lt) = (seg_n.len(), seg_t.len());
-                    best = best.min(d[row(lt) + j - ln] + digraph + edge(i - lt, j - ln));
+                    lower(&mut best, back(lt)[j - ln] + digraph + edge(i - lt, j - ln));
                 }
                 for (bit, l) in SYLLABLES.into_iter().enumerate() {
                     if col.syllables & (1 << bit) != 0 {
-                        best = best.min(d[r0 + j - l] + del_syllable + edge(i, j - l));
+                        lower(&mut best, cur[j - l] + del_syllable + edge(i, j - l));
                     }
                     if repeated & (1 << bit) != 0 {
-                        best = best.min(d[row(l) + j] + ins_syllable + edge(i - l, j));
+                        lower(&mut best, back(l)[j] + ins_syllable + edge(i - l, j));
                     }
                 }
-                d[r0 + j] = best;
+                cur[j] = best;
+            }
+            // The other cells: no edit starts in row or column 0, so `edge` is 0 and left out
+            // (adding 0 to a cost, never -0, changes no bit); no cost is NaN, so a comparison
+            // picks the same minimum as `f32::min`.
+            let a1 = a1.unwrap_or_default();
+            for j in border..width {
+                let col = columns[j];
+                let b = n[j - 1];
+                let diagonal = p1[j - 1];
+                let mut best = if a == b {
+                    diagonal
+                } else {
+                    diagonal + subs[usize::from(col.letter)][a_letter]
+                };
+                let added = p1[j] + ins;
+                if added < best {
+                    best = added;
+                }
+                let dropped = cur[j - 1] + col.del;
+                if dropped < best {
+                    best = dropped;
+                }
+                if a1 == b && a == n[j - 2] && a1 != a {
+                    let swapped = p2[j - 2] + transpose;
+                    if swapped < best {
+                        best = swapped;
+                    }
+                }
+                let mut both = typed_digraphs & col.digraphs;
+                while both != 0 {
+                    let k = both.trailing_zeros() as usize;
+                    both &= both - 1;
+                    let (seg_n, seg_t) = DIGRAPHS[k];
+                    let v = back(seg_t.len())[j - seg_n.len()] + digraph;
+                    if v < best {
+                        best = v;
+                    }
+                }
+                if (col.syllables | repeated) != 0 {
+                    for (bit, l) in SYLLABLES.into_iter().enumerate() {
+                        if col.syllables & (1 << bit) != 0 {
+                            let v = cur[j - l] + del_syllable;
+                            if v < best {
+                                best = v;
+                            }
+                        }
+                        if repeated & (1 << bit) != 0 {
+                            let v = back(l)[j] + ins_syllable;
+                            if v < best {
+                                best = v;
+                            }
+                        }
+                    }
+                }
+                cur[j] = best;
             }
         }
-        d[(t.len() % ROWS) * width + n.len()]
+        rows[0][n.len()]
     }
 
     /// The cost of typing `typed` where `meant` is meant (two different bytes).
@@ -446,9 +570,9 @@ fn indel(s: &[u8], p: usize, added: bool) -> Class {
     let pick = |ins, del| if added { ins } else { del };
     if doubled {
         pick(Class::InsDouble, Class::DelDouble)
-    } else if ch == b'h' && p > 0 && H_AFTER.contains(&s[p - 1]) {
+    } else if ch == b'h' && p > 0 && IS_H_AFTER[usize::from(s[p - 1])] {
         pick(Class::InsH, Class::DelH)
-    } else if VOWELS.contains(&ch) {
+    } else if IS_VOWEL[usize::from(ch)] {
         pick(Class::InsVowel, Class::DelVowel)
     } else {
         pick(Class::InsOther, Class::DelOther)
@@ -475,14 +599,20 @@ fn letter_index(b: u8) -> u8 {
 
 /// Bit `k` set when one side of `DIGRAPHS[k]` (the name's, or the typed word's) ends `s[..end]`.
 fn digraphs_ending(s: &[u8], end: usize, name_side: bool) -> u16 {
-    let Some(last) = end.checked_sub(1).and_then(|p| s.get(p)) else {
+    let Some(&last) = end.checked_sub(1).and_then(|p| s.get(p)) else {
         return 0;
     };
-    if !DIGRAPH_ENDS.contains(last) {
-        return 0;
-    }
+    let table = if name_side {
+        &NAME_DIGRAPHS
+    } else {
+        &TYPED_DIGRAPHS
+    };
+    let mut candidates = table[usize::from(last)];
     let mut mask = 0;
-    for (k, (seg_n, seg_t)) in DIGRAPHS.into_iter().enumerate() {
+    while candidates != 0 {
+        let k = candidates.trailing_zeros() as usize;
+        candidates &= candidates - 1;
+        let (seg_n, seg_t) = DIGRAPHS[k];
         let seg = if name_side { seg_n } else { seg_t };
         if end >= seg.len() && &s[end - seg.len()..end] == seg {
             mask |= 1 << k;
@@ -644,6 +774,25 @@ mod tests {
     }
 
     #[test]
+    fn the_digraphs_ending_a_word_are_those_a_comparison_with_each_finds() {
+        for word in all_strings(b"cfhkpqsuwx-", 3) {
+            let w = word.as_bytes();
+            for end in 0..=w.len() {
+                for name_side in [true, false] {
+                    let mut want = 0u16;
+                    for (k, (seg_n, seg_t)) in DIGRAPHS.into_iter().enumerate() {
+                        let seg = if name_side { seg_n } else { seg_t };
+                        if w[..end].ends_with(seg) {
+                            want |= 1 << k;
+                        }
+                    }
+                    assert_eq!(digraphs_ending(w, end, name_side), want, "{word:?} {end}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_cost_is_the_reference_table_s_to_the_bit_on_every_short_pair() {
         // Letters of the digraphs (ph, ck, x/ks, qu/kw), a silent h, a vowel and a non-letter.
         let strings = all_strings(b"ckshxa-", 3);
@@ -694,6 +843,56 @@ mod tests {
                 (name.into_iter().collect(), typed.into_iter().collect());
             assert_same_as_reference(model(), &typed, &name);
             assert_same_as_reference(model(), &name, &typed);
+        }
+    }
+
+    /// Words over the letters of the digraphs, doubles and syllables, a vowel, and two bytes
+    /// that are not a-z; now and then over 72 bytes (the table on the heap).
+    fn word() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        prop_oneof![
+            8 => "[ckshxaqupfwt9\u{e9}-]{0,14}",
+            1 => "[ckshxaqu]{60,90}",
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 2048,
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
+
+        #[test]
+        fn the_cost_is_the_reference_table_s_to_the_bit_on_generated_pairs(
+            typed in word(),
+            name in word(),
+            added in 0usize..4,
+        ) {
+            // Mostly the name with a few of the other word's letters put in, so that the cheap
+            // edits meet; else two unrelated words.
+            let typed = if added == 0 {
+                typed
+            } else {
+                let mut t: Vec<char> = name.chars().collect();
+                for (n, c) in typed.chars().take(added).enumerate() {
+                    let at = (n * 7 + added) % (t.len() + 1);
+                    t.insert(at, c);
+                }
+                t.into_iter().collect()
+            };
+            for m in [model(), &ErrorModel::plain()] {
+                proptest::prop_assert_eq!(
+                    m.cost(&typed, &name).to_bits(),
+                    reference_cost(m, &typed, &name).to_bits(),
+                    "{:?} as {:?}", typed, name
+                );
+                proptest::prop_assert_eq!(
+                    m.cost(&name, &typed).to_bits(),
+                    reference_cost(m, &name, &typed).to_bits(),
+                    "{:?} as {:?}", name, typed
+                );
+            }
         }
     }
 

@@ -98,6 +98,55 @@ fn bigram(a: u8, b: u8) -> Option<usize> {
     (a < 26 && b < 26).then_some(a * 26 + b)
 }
 
+/// Counts a shared bigram for every key of `postings` (the bytes of a span) whose slot is in
+/// `lo..hi`, noting in `touched` the keys counted for the first time.
+fn count_finding(postings: &[u8], (lo, hi): (u32, u32), counts: &mut [u8], touched: &mut Vec<u32>) {
+    // One comparison: a slot below `lo` wraps around to more than the width.
+    let width = hi.saturating_sub(lo);
+    let postings = postings.as_chunks::<4>().0;
+    // Room for every posting, so that each is written before it is known to be new, and kept
+    // only if it is.
+    let mut n = touched.len();
+    touched.resize(n + postings.len(), 0);
+    for p in postings {
+        let post = u32::from_le_bytes(*p);
+        let slot = post & SLOT_MASK;
+        if slot.wrapping_sub(lo) >= width {
+            continue;
+        }
+        let Some(c) = counts.get_mut(slot as usize) else {
+            continue;
+        };
+        if let Some(t) = touched.get_mut(n) {
+            *t = post;
+        }
+        n += usize::from(*c == 0);
+        *c = c.saturating_add(1);
+    }
+    touched.truncate(n);
+}
+
+/// Counts a shared bigram for the keys of `postings` in `lo..hi` already counted once.
+fn count_found(postings: &[u8], (lo, hi): (u32, u32), counts: &mut [u8]) {
+    let width = hi.saturating_sub(lo);
+    for p in postings.as_chunks::<4>().0 {
+        let slot = u32::from_le_bytes(*p) & SLOT_MASK;
+        if slot.wrapping_sub(lo) >= width {
+            continue;
+        }
+        if let Some(c) = counts.get_mut(slot as usize)
+            && *c != 0
+        {
+            *c = c.saturating_add(1);
+        }
+    }
+}
+
+/// The steps of a binary search over `n` items, rounded up.
+fn ceil_log2(n: usize) -> usize {
+    (usize::BITS - n.leading_zeros()) as usize
+}
+
 /// How many edits a name of this length may carry and still be recognized: a change means more in
 /// a short name, so names of four letters or fewer must be exact.
 #[must_use]
@@ -160,7 +209,46 @@ pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize
         })
         .collect();
     w.u32s(&starts);
+    let (dir, table) = length_tables(&postings);
+    w.u32s(&dir);
+    w.u32s(&table);
     first
+}
+
+/// Buckets of more postings than this have a length table.
+const SMALL_BUCKET: usize = 8;
+
+/// For each bucket of more than [`SMALL_BUCKET`] postings (and fewer than 65,536), where each
+/// key length starts: the bucket's lowest length `lo`, then for each length from `lo` to one past
+/// its highest the position of its first posting, counted from the bucket's start, as 16-bit
+/// entries (two to a word, the first in the low half). Returns the position of each bucket's
+/// first entry (the same as the next bucket's when it has none, and one past the last) and the
+/// words of entries.
+fn length_tables(postings: &[Vec<u32>]) -> (Vec<u32>, Vec<u32>) {
+    let len_of = |post: u32| post >> LENGTH_SHIFT;
+    let mut dir = Vec::with_capacity(postings.len() + 1);
+    let mut entries: Vec<u16> = Vec::new();
+    for p in postings {
+        dir.push(u32::try_from(entries.len()).unwrap_or(u32::MAX));
+        let (Some(&low), Some(&high)) = (p.first(), p.last()) else {
+            continue;
+        };
+        if p.len() <= SMALL_BUCKET || u16::try_from(p.len()).is_err() {
+            continue;
+        }
+        let (lo, hi) = (len_of(low), len_of(high));
+        entries.push(u16::try_from(lo).unwrap_or(u16::MAX));
+        for len in lo..=hi + 1 {
+            let at = p.partition_point(|&x| len_of(x) < len);
+            entries.push(u16::try_from(at).unwrap_or(u16::MAX));
+        }
+    }
+    dir.push(u32::try_from(entries.len()).unwrap_or(u32::MAX));
+    let table = entries
+        .chunks(2)
+        .map(|pair| u32::from(pair[0]) | (u32::from(pair.get(1).copied().unwrap_or(0)) << 16))
+        .collect();
+    (dir, table)
 }
 
 /// A fuzzy index read in place from a blob.
@@ -172,6 +260,10 @@ pub struct FuzzyIndex<'a> {
     postings: U32s<'a>,
     phonetic: Strings<'a>,
     letter_starts: U32s<'a>,
+    /// Where each bucket's length table starts (see [`length_tables`]); empty in an index
+    /// written without them, whose spans are then searched.
+    length_dir: U32s<'a>,
+    length_table: U32s<'a>,
 }
 
 /// A fuzzy index in a blob of its own (its first section 0), with the text of its string tables
@@ -234,6 +326,8 @@ impl<'a> FuzzyIndex<'a> {
             postings: blob.u32s(first + 4),
             phonetic,
             letter_starts: blob.u32s(first + 7),
+            length_dir: blob.u32s(first + 8),
+            length_table: blob.u32s(first + 9),
         }
     }
 
@@ -275,6 +369,43 @@ impl<'a> FuzzyIndex<'a> {
     /// a few cache lines).
     fn length_span(
         &self,
+        bucket: usize,
+        (start, end): (usize, usize),
+        lengths: &std::ops::RangeInclusive<usize>,
+    ) -> (usize, usize) {
+        if self.length_dir.len() == BUCKETS + 1 {
+            let (from, to) = (
+                self.length_dir.get(bucket) as usize,
+                self.length_dir.get(bucket + 1) as usize,
+            );
+            if to > from + 1 {
+                let entry = |i: usize| {
+                    let word = self.length_table.get(i / 2);
+                    ((word >> (16 * (i % 2))) & 0xffff) as usize
+                };
+                let lo = entry(from);
+                let offsets = to - from - 1;
+                // The first position of a key of `len` bytes or more.
+                let first_at_least = |len: usize| {
+                    let at = match len.checked_sub(lo) {
+                        None | Some(0) => 0,
+                        Some(i) if i < offsets => entry(from + 1 + i),
+                        Some(_) => end - start,
+                    };
+                    (start + at).min(end)
+                };
+                return (
+                    first_at_least(*lengths.start()),
+                    first_at_least(lengths.end() + 1),
+                );
+            }
+        }
+        self.length_span_searched((start, end), lengths)
+    }
+
+    /// [`FuzzyIndex::length_span`] by binary search.
+    fn length_span_searched(
+        &self,
         (start, end): (usize, usize),
         lengths: &std::ops::RangeInclusive<usize>,
     ) -> (usize, usize) {
@@ -293,6 +424,23 @@ impl<'a> FuzzyIndex<'a> {
         };
         let first = first_at_least(*lengths.start(), start);
         (first, first_at_least(lengths.end() + 1, first))
+    }
+
+    /// Whether the postings `start..end` (sorted) hold `post`, by binary search.
+    fn holds(&self, start: usize, end: usize, post: u32) -> bool {
+        let (mut lo, mut hi) = (start, end);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let p = self.postings.get(mid);
+            if p < post {
+                lo = mid + 1;
+            } else if p > post {
+                hi = mid;
+            } else {
+                return true;
+            }
+        }
+        false
     }
 
     /// The slot range of keys starting with `letter` (keys are sorted): read from the letter table
@@ -444,7 +592,8 @@ impl<'a> FuzzyIndex<'a> {
         for (i, &b) in bigrams.iter().enumerate() {
             let first = spans.len();
             for &(group, slots) in ranges {
-                let (start, end) = self.length_span(self.bucket_span(bucket(group, b)), &lengths);
+                let at = bucket(group, b);
+                let (start, end) = self.length_span(at, self.bucket_span(at), &lengths);
                 if start < end {
                     spans.push((start, end, slots));
                 }
@@ -457,24 +606,50 @@ impl<'a> FuzzyIndex<'a> {
         }
         order.sort_unstable();
         touched.clear();
-        for (n, &(_, _, first, last)) in order.iter().enumerate() {
-            let finds = n < finders;
-            for &(start, end, (lo, hi)) in spans.get(first..last).unwrap_or_default() {
-                for post in self.postings.range(start, end) {
-                    let slot = post & SLOT_MASK;
-                    if slot < lo || slot >= hi {
-                        continue;
-                    }
-                    let Some(c) = counts.get_mut(slot as usize) else {
-                        continue;
+        for (n, &(size, _, first, last)) in order.iter().enumerate() {
+            let bigram_spans = spans.get(first..last).unwrap_or_default();
+            if n < finders {
+                for &(start, end, slots) in bigram_spans {
+                    count_finding(self.postings.raw(start, end), slots, counts, touched);
+                }
+                continue;
+            }
+            // This bigram and the ones after it raise a count by one each at most: a key whose
+            // count cannot reach `need_min` any more is dropped now (its count zeroed), so that
+            // the common bigrams only count for the few keys left.
+            let left = order.len() - n;
+            // (Every key found has a count of one or more.)
+            if left + 1 < need_min {
+                touched.retain(|&post| {
+                    let s = (post & SLOT_MASK) as usize;
+                    let Some(c) = counts.get_mut(s) else {
+                        return false;
                     };
-                    if *c == 0 {
-                        if !finds {
-                            continue;
-                        }
-                        touched.push(post);
+                    if usize::from(*c) + left < need_min {
+                        *c = 0;
+                        return false;
                     }
-                    *c = c.saturating_add(1);
+                    true
+                });
+            }
+            if touched.is_empty() {
+                break;
+            }
+            if touched.len() * (bigram_spans.len() * ceil_log2(size) + 1) < size {
+                // Few keys: each is looked up in the bigram's spans (sorted by posting; a key has
+                // the same posting in every bucket it is in, and is in one group only).
+                for &post in touched.iter() {
+                    let slot = post & SLOT_MASK;
+                    let found = bigram_spans.iter().any(|&(start, end, (lo, hi))| {
+                        slot >= lo && slot < hi && self.holds(start, end, post)
+                    });
+                    if found && let Some(c) = counts.get_mut(slot as usize) {
+                        *c = c.saturating_add(1);
+                    }
+                }
+            } else {
+                for &(start, end, slots) in bigram_spans {
+                    count_found(self.postings.raw(start, end), slots, counts);
                 }
             }
         }
@@ -527,7 +702,15 @@ impl<'a> FuzzyIndex<'a> {
     /// Slots whose key starts with `prefix`.
     #[must_use]
     pub fn prefixed(&self, prefix: &str) -> std::ops::Range<usize> {
-        let start = self.keys.lower_bound(prefix);
+        // Keys are sorted: those starting with the prefix's first byte are one range, and the
+        // first key not below the prefix is in it (or just past it).
+        let start = match prefix.as_bytes().first() {
+            Some(&first) => {
+                let (lo, hi) = self.letter_slots(first);
+                self.keys.lower_bound_in(lo, hi, prefix)
+            }
+            None => self.keys.lower_bound(prefix),
+        };
         let mut end = start;
         while end < self.keys.len() && self.keys.get(end).starts_with(prefix) {
             end += 1;
@@ -877,7 +1060,12 @@ mod tests {
             let span = idx.bucket_span(bucket(g, ac));
             for lo in 2..LENGTHS {
                 for hi in lo..(lo + 9).min(LENGTHS) {
-                    let (start, end) = idx.length_span(span, &(lo..=hi));
+                    let (start, end) = idx.length_span(bucket(g, ac), span, &(lo..=hi));
+                    assert_eq!(
+                        (start, end),
+                        idx.length_span_searched(span, &(lo..=hi)),
+                        "the table's span is the searched one"
+                    );
                     let read: Vec<u32> = idx.postings.range(start, end).collect();
                     let len = |p: &u32| (p >> LENGTH_SHIFT) as usize;
                     assert!(read.windows(2).all(|w| w[0] < w[1]), "sorted");
@@ -901,6 +1089,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_length_tables_of_the_built_in_vocabulary_give_the_searched_spans() {
+        let vocabulary = crate::names::vocab::Vocabulary::builtin();
+        let index = vocabulary.index();
+        let idx = index.fuzzy();
+        assert_eq!(idx.length_dir.len(), BUCKETS + 1);
+        let mut tabled = 0;
+        for b in 0..BUCKETS {
+            let span = idx.bucket_span(b);
+            if span.1 - span.0 > SMALL_BUCKET {
+                tabled += 1;
+            }
+            for lo in (2..LENGTHS).step_by(3) {
+                for hi in lo..(lo + 8).min(LENGTHS) {
+                    assert_eq!(
+                        idx.length_span(b, span, &(lo..=hi)),
+                        idx.length_span_searched(span, &(lo..=hi)),
+                        "bucket {b}, lengths {lo}..={hi}"
+                    );
+                }
+            }
+        }
+        assert!(tabled > 1000, "{tabled} buckets with a table");
     }
 
     #[test]
@@ -981,6 +1194,25 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert_eq!(idx.key(r.start), "atorvastatin");
         assert!(idx.prefixed("zzz").is_empty());
+    }
+
+    #[test]
+    fn prefixes_select_the_range_a_scan_of_every_key_gives() {
+        let names = [
+            "", "9lives", "ace", "acid", "acids", "b", "zinc", "zz", "\u{e9}x", "\u{7f}x",
+        ];
+        let blob = index(&names);
+        let idx = FuzzyIndex::read(Blob::new(&blob), 0);
+        for prefix in [
+            "", "a", "ac", "aci", "acid", "acidz", "b", "9", "z", "zz", "zzz", "\u{e9}", "\u{7f}",
+            "c",
+        ] {
+            let want: Vec<usize> = (0..idx.len())
+                .filter(|&s| idx.key(s).starts_with(prefix))
+                .collect();
+            let got: Vec<usize> = idx.prefixed(prefix).collect();
+            assert_eq!(got, want, "{prefix:?}");
+        }
     }
 }
 
@@ -1187,7 +1419,7 @@ mod props {
             let blob = w.finish();
             let idx = FuzzyIndex::read(Blob::new(&blob), 0);
             let none = Blob::new(&[]).u32s(0);
-            let bare = FuzzyIndex { letter_starts: none, ..idx };
+            let bare = FuzzyIndex { letter_starts: none, length_dir: none, length_table: none, ..idx };
             for q in &queries {
                 let want = reference(&idx, q);
                 let keys = |hits: &[Hit]| hits.iter().map(|h| (idx.key(h.slot), h.distance)).collect::<Vec<_>>();

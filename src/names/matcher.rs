@@ -189,19 +189,22 @@ fn bracket_conflicts(
     let inside = |p: &Placed| tokens[p.pos..p.pos + p.len].iter().all(|t| t.bracketed);
     // `IRON (IRON SUCROSE)`: a bracketed name that spells out the name before it says which
     // drug that is, so the shorter name goes.
-    let spelled_out: Vec<String> = hits
+    // (A bracketed key spells out a key when it starts with it and a space.)
+    let spelled_out: Vec<&str> = hits
         .iter()
         .filter(|p| inside(p))
-        .map(|p| format!("{} ", lex.key(p.hit.name)))
+        .map(|p| lex.key(p.hit.name))
         .collect();
-    hits.retain(|p| {
-        inside(p) || {
-            let key = format!("{} ", lex.key(p.hit.name));
-            !spelled_out
-                .iter()
-                .any(|s| s.len() > key.len() && s.starts_with(&key))
-        }
-    });
+    if !spelled_out.is_empty() {
+        hits.retain(|p| {
+            inside(p) || {
+                let key = lex.key(p.hit.name);
+                !spelled_out.iter().any(|s| {
+                    s.len() > key.len() && s.starts_with(key) && s.as_bytes()[key.len()] == b' '
+                })
+            }
+        });
+    }
     let outside: Vec<NameId> = hits
         .iter()
         .filter(|p| !inside(p))

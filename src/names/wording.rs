@@ -77,7 +77,27 @@ pub fn near_not_a_drug(word: &str) -> bool {
         return false;
     }
     let w = word.as_bytes();
-    not_drugs().iter().any(|n| one_edit(w, n.as_bytes()))
+    // Only words of a length within one of the word's can be one edit away.
+    let by_length = not_drugs_by_length();
+    (w.len() - 1..=w.len() + 1)
+        .filter_map(|len| by_length.get(len))
+        .flatten()
+        .any(|n| one_edit(w, n))
+}
+
+/// The words that name no drug, by their length in bytes.
+fn not_drugs_by_length() -> &'static [Vec<&'static [u8]>] {
+    static BY_LENGTH: OnceLock<Vec<Vec<&'static [u8]>>> = OnceLock::new();
+    BY_LENGTH.get_or_init(|| {
+        let mut by_length: Vec<Vec<&'static [u8]>> = Vec::new();
+        for w in not_drugs() {
+            if by_length.len() <= w.len() {
+                by_length.resize_with(w.len() + 1, Vec::new);
+            }
+            by_length[w.len()].push(w.as_bytes());
+        }
+        by_length
+    })
 }
 
 /// Whether `a` and `b` differ by at most one edit (optimal string alignment).
@@ -134,6 +154,41 @@ mod tests {
         assert!(near_not_a_drug("qinoa"));
         assert!(!near_not_a_drug("quinnine"));
         assert!(!near_not_a_drug("furosimide"));
+    }
+
+    #[test]
+    fn near_not_a_drug_is_one_edit_from_some_not_a_drug_word() {
+        // Every not-a-drug word with each of its letters dropped, doubled, changed or swapped,
+        // and some drug names: the same answer as comparing with every word.
+        let mut words: Vec<String> = vec!["quinnine".into(), "furosimide".into(), "lasix".into()];
+        for n in not_drugs() {
+            for i in 0..n.len() {
+                let mut dropped = n.to_string();
+                dropped.remove(i);
+                let mut doubled = n.to_string();
+                doubled.insert(i, char::from(n.as_bytes()[i]));
+                let mut changed = n.as_bytes().to_vec();
+                changed[i] = b'x';
+                let mut swapped = n.as_bytes().to_vec();
+                swapped.swap(i, (i + 1) % n.len());
+                let mut twice = changed.clone();
+                twice[(i + 2) % n.len()] = b'q';
+                for b in [changed, swapped, twice] {
+                    words.extend(String::from_utf8(b).ok());
+                }
+                words.extend([dropped, doubled]);
+            }
+        }
+        let (mut near, mut far) = (0, 0);
+        for w in &words {
+            let want = w.len() >= 4
+                && not_drugs()
+                    .iter()
+                    .any(|n| one_edit(w.as_bytes(), n.as_bytes()));
+            assert_eq!(near_not_a_drug(w), want, "{w}");
+            if want { near += 1 } else { far += 1 }
+        }
+        assert!(near > 100 && far > 3, "{near} near, {far} far");
     }
 
     #[test]

@@ -432,7 +432,10 @@ fn value(format: Format, raw: bool, out: &mut Vec<u8>, f: fields::Field, v: &fie
     match (format, v) {
         (Format::Table | Format::Html, _) => {}
         (_, Value::Integer(n)) => push_u64(out, *n),
-        (_, Value::Decimal(x)) => out.extend_from_slice(format!("{x:.2}").as_bytes()),
+        (_, Value::Decimal(x)) => {
+            // Written in place (writing to a Vec cannot fail).
+            let _ = std::io::Write::write_fmt(out, format_args!("{x:.2}"));
+        }
         (_, Value::Text(s)) => field(format, raw, out, s),
         (Format::Csv, Value::Null) => {}
         (_, Value::Null) => out.extend_from_slice(b"null"),
