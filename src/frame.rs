@@ -128,8 +128,10 @@ fn tail_fields(kb: &Kb, drug: Option<DrugId>) -> [String; 4] {
     .map(|field| as_text(field, fields::drug_value(kb, drug, field)))
 }
 
-/// Distinct texts kept across calls, by default.
-pub const CACHE_SIZE: usize = 50_000;
+/// Distinct texts kept across calls, by default: a region's medication table holds tens of
+/// thousands (33,800 in the 2M-row benchmark file, which a quarter of this would churn through,
+/// resolving rare texts again); a text's findings take a few hundred bytes.
+pub const CACHE_SIZE: usize = 200_000;
 
 /// A text's findings, as their records' fields.
 type Findings = Arc<[RecordFields]>;
