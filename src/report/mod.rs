@@ -49,27 +49,15 @@ impl Format {
 
 /// The record columns of the default layout, in order (CSV header and JSON keys), without the
 /// key columns and `file`; [`fields`] defines them.
-pub const COLUMNS: [&str; 19] = [
-    "patient",
-    "row",
-    "input",
-    "status",
-    "ingredient",
-    "class",
-    "level",
-    "matched_as",
-    "match",
-    "score",
-    "runner_up",
-    "candidates",
-    "note",
-    "evidence",
-    "advice",
-    "sources",
-    "citations",
-    "finding",
-    "line",
-];
+pub const COLUMNS: [&str; 19] = {
+    let mut out = [""; 19];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = fields::DEFAULT[i].name();
+        i += 1;
+    }
+    out
+};
 
 /// The column added after [`COLUMNS`] when records come from several input files: the file's
 /// name.
