@@ -9,6 +9,8 @@ mod blob;
 mod fuzzy;
 #[path = "src/normalize.rs"]
 mod normalize;
+#[path = "src/names/skeleton.rs"]
+mod skeleton;
 #[path = "src/names/vocab_index.rs"]
 mod vocab_index;
 
@@ -20,6 +22,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "data/products.tsv",
         "src/names/blob.rs",
         "src/names/fuzzy.rs",
+        "src/names/skeleton.rs",
         "src/normalize.rs",
         "src/names/vocab_index.rs",
     ] {

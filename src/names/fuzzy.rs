@@ -2,6 +2,7 @@
 //! lemma, then scored by optimal-string-alignment distance on the spelling and on a phonetic key.
 
 use super::blob::{Blob, BlobWriter, Strings, U32s};
+use super::skeleton::{self, SkeletonIndex};
 
 /// One approximate match.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -212,6 +213,7 @@ pub fn write_index(w: &mut BlobWriter, mut entries: Vec<(String, u32)>) -> usize
     let (dir, table) = length_tables(&postings);
     w.u32s(&dir);
     w.u32s(&table);
+    skeleton::write_index(w, keys.iter().copied().zip(0..));
     first
 }
 
@@ -264,6 +266,8 @@ pub struct FuzzyIndex<'a> {
     /// written without them, whose spans are then searched.
     length_dir: U32s<'a>,
     length_table: U32s<'a>,
+    /// The keys by consonant skeleton (values are slots).
+    skeletons: SkeletonIndex<'a>,
 }
 
 /// A fuzzy index in a blob of its own (its first section 0), with the text of its string tables
@@ -328,6 +332,7 @@ impl<'a> FuzzyIndex<'a> {
             letter_starts: blob.u32s(first + 7),
             length_dir: blob.u32s(first + 8),
             length_table: blob.u32s(first + 9),
+            skeletons: SkeletonIndex::read(blob, first + 10),
         }
     }
 
@@ -347,6 +352,12 @@ impl<'a> FuzzyIndex<'a> {
     #[must_use]
     pub fn key(&self, slot: usize) -> &'a str {
         self.keys.get(slot)
+    }
+
+    /// The keys by consonant skeleton: [`SkeletonIndex::candidates`] gives slots.
+    #[must_use]
+    pub fn skeletons(&self) -> SkeletonIndex<'a> {
+        self.skeletons
     }
 
     /// The value in a slot.

@@ -11,7 +11,6 @@ use super::ambiguous;
 use super::blob::BlobWriter;
 use super::combinations::{Combinations, Part, Partners};
 use super::fuzzy;
-use super::skeleton::SkeletonIndex;
 use super::vocab::Vocabulary;
 use super::vocab_index::VocabIndex;
 use crate::kb::{AliasKind, DrugId, Kb};
@@ -119,7 +118,6 @@ pub struct Lexicon {
     /// Shared by the worker threads; a search is run outside the lock.
     fuzzy_memo: Mutex<FuzzyMemo>,
     /// Every fuzzy-searched name by its consonants, built when first asked.
-    skeletons: std::sync::OnceLock<SkeletonIndex>,
     /// The registers' combinations by their ingredients, built when first asked.
     combinations: std::sync::OnceLock<Combinations>,
 }
@@ -144,7 +142,6 @@ impl Lexicon {
                 .map(|d| d.ingredient.as_str().into())
                 .collect(),
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
-            skeletons: std::sync::OnceLock::new(),
             combinations: std::sync::OnceLock::new(),
         };
         for (id, d) in kb.drugs.iter().enumerate() {
@@ -563,19 +560,28 @@ impl Lexicon {
         if limit == 0 {
             return Vec::new();
         }
-        let index = self.skeletons.get_or_init(|| {
-            let kb = self.kb_fuzzy.index();
-            let vf = self.vocab().fuzzy();
-            let kb_names = (0..kb.len()).map(|s| (kb.key(s), kb.value(s)));
-            let vocab_names = (0..vf.len())
-                .filter(|&s| !self.index.contains_key(vf.key(s)))
-                .map(|s| (vf.key(s), self.kb_count() + vf.value(s)));
-            SkeletonIndex::new(kb_names.chain(vocab_names))
-        });
+        let kb = self.kb_fuzzy.index();
+        let vf = self.vocab().fuzzy();
+        let mut names: Vec<NameId> = kb
+            .skeletons()
+            .candidates(query, |slot| self.key(kb.value(slot as usize)))
+            .into_iter()
+            .map(|slot| kb.value(slot as usize))
+            .collect();
+        names.extend(
+            vf.skeletons()
+                .candidates(query, |slot| {
+                    self.key(self.kb_count() + vf.value(slot as usize))
+                })
+                .into_iter()
+                .filter(|&slot| !self.index.contains_key(vf.key(slot as usize)))
+                .map(|slot| self.kb_count() + vf.value(slot as usize)),
+        );
+        names.sort_unstable();
+        names.dedup();
         let model = super::error_model::ErrorModel::builtin();
         let mut compact = String::new();
-        let mut hits: Vec<FuzzyHit> = index
-            .candidates(query, |id| self.key(id))
+        let mut hits: Vec<FuzzyHit> = names
             .into_iter()
             .map(|name| {
                 compact.clear();

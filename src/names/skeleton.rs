@@ -8,6 +8,8 @@
 //! when the edit search found no confident answer, and weighs every candidate with the error
 //! model, which decides as for any other candidate: confident, review, or only a name to look at.
 
+use super::blob::{Blob, BlobWriter, U32s};
+
 /// The shortest skeleton searched: shorter ones are shared by too many names.
 pub const MIN_SKELETON: usize = 5;
 
@@ -94,60 +96,94 @@ fn first_letters_agree(a: &str, b: &str) -> bool {
     }
 }
 
-/// The names of a lexicon by skeleton: sorted `(skeleton hash, name)` pairs.
-#[derive(Debug, Default)]
-pub struct SkeletonIndex {
-    entries: Vec<(u64, u32)>,
-}
-
-fn hash(s: &[u8]) -> u64 {
+fn hash(s: &[u8]) -> u32 {
     // FNV-1a: stable, and enough to tell a few hundred thousand short strings apart (a collision
     // only adds a candidate, which the caller checks).
-    s.iter().fold(0xcbf2_9ce4_8422_2325, |h, &c| {
-        (h ^ u64::from(c)).wrapping_mul(0x0100_0000_01b3)
+    s.iter().fold(0x811c_9dc5, |h, &c| {
+        (h ^ u32::from(c)).wrapping_mul(0x0100_0193)
     })
 }
 
-impl SkeletonIndex {
-    /// An index of `names` (compact keys with their values); names whose skeleton is shorter
-    /// than [`MIN_SKELETON`] consonants are left out. A name is filed under its skeleton and,
-    /// from [`MIN_SKELETON_EDIT`] consonants on, under each skeleton with one consonant dropped,
-    /// so that a word missing one of its consonants finds it with one lookup.
-    pub fn new<'a>(names: impl IntoIterator<Item = (&'a str, u32)>) -> SkeletonIndex {
-        let (mut s, mut variant) = (Vec::new(), Vec::new());
-        let mut entries: Vec<(u64, u32)> = Vec::new();
-        for (key, value) in names {
-            skeleton_into(key.as_bytes(), &mut s);
-            if s.len() < MIN_SKELETON {
-                continue;
-            }
-            entries.push((hash(&s), value));
-            if s.len() >= MIN_SKELETON_EDIT {
-                for i in 0..s.len() {
-                    // Dropping either of two equal neighbours gives the same skeleton.
-                    if i > 0 && s[i] == s[i - 1] {
-                        continue;
-                    }
-                    variant.clear();
-                    variant.extend_from_slice(&s[..i]);
-                    variant.extend_from_slice(&s[i + 1..]);
-                    entries.push((hash(&variant), value));
+/// Adds a skeleton index of `names` (compact keys with their values) to a blob, as two sections:
+/// the sorted hashes of the skeletons the names are filed under, and each one's value. Names
+/// whose skeleton is shorter than [`MIN_SKELETON`] consonants are left out. A name is filed under
+/// its skeleton and, from [`MIN_SKELETON_EDIT`] consonants on, under each skeleton with one
+/// consonant dropped, so that a word missing one of its consonants finds it with one lookup.
+/// Written with the vocabulary at build time, so that no process sorts it at start-up. Returns
+/// the first section, for [`SkeletonIndex::read`].
+pub fn write_index<'a>(
+    w: &mut BlobWriter,
+    names: impl IntoIterator<Item = (&'a str, u32)>,
+) -> usize {
+    let (mut s, mut variant) = (Vec::new(), Vec::new());
+    let mut entries: Vec<(u32, u32)> = Vec::new();
+    for (key, value) in names {
+        skeleton_into(key.as_bytes(), &mut s);
+        if s.len() < MIN_SKELETON {
+            continue;
+        }
+        entries.push((hash(&s), value));
+        if s.len() >= MIN_SKELETON_EDIT {
+            for i in 0..s.len() {
+                // Dropping either of two equal neighbours gives the same skeleton.
+                if i > 0 && s[i] == s[i - 1] {
+                    continue;
                 }
+                variant.clear();
+                variant.extend_from_slice(&s[..i]);
+                variant.extend_from_slice(&s[i + 1..]);
+                entries.push((hash(&variant), value));
             }
         }
-        entries.sort_unstable();
-        entries.dedup();
-        SkeletonIndex { entries }
+    }
+    entries.sort_unstable();
+    entries.dedup();
+    let hashes: Vec<u32> = entries.iter().map(|e| e.0).collect();
+    let values: Vec<u32> = entries.iter().map(|e| e.1).collect();
+    let first = w.u32s(&hashes);
+    w.u32s(&values);
+    first
+}
+
+/// The names of an index by skeleton, read in place from a blob (see [`write_index`]).
+#[derive(Clone, Copy, Debug)]
+pub struct SkeletonIndex<'a> {
+    hashes: U32s<'a>,
+    values: U32s<'a>,
+}
+
+impl<'a> SkeletonIndex<'a> {
+    /// Reads the index whose first section is `first`.
+    #[must_use]
+    pub fn read(blob: Blob<'a>, first: usize) -> SkeletonIndex<'a> {
+        SkeletonIndex {
+            hashes: blob.u32s(first),
+            values: blob.u32s(first + 1),
+        }
+    }
+
+    /// Whether the index files no name.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
     }
 
     fn values_of(&self, s: &[u8], out: &mut Vec<u32>) {
         let h = hash(s);
-        let start = self.entries.partition_point(|e| e.0 < h);
+        let n = self.hashes.len().min(self.values.len());
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.hashes.get(mid) < h {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
         out.extend(
-            self.entries[start..]
-                .iter()
-                .take_while(|e| e.0 == h)
-                .map(|e| e.1),
+            (lo..n)
+                .take_while(|&i| self.hashes.get(i) == h)
+                .map(|i| self.values.get(i)),
         );
     }
 
@@ -156,7 +192,7 @@ impl SkeletonIndex {
     /// being that close, a hash collision aside). Each value once, in index order.
     pub fn candidates<'k>(&self, word: &str, key_of: impl Fn(u32) -> &'k str) -> Vec<u32> {
         let s = skeleton(word);
-        if s.len() < MIN_SKELETON {
+        if s.len() < MIN_SKELETON || self.is_empty() {
             return Vec::new();
         }
         // The word's skeleton finds the names with it, and those with one consonant more.
@@ -230,8 +266,8 @@ mod tests {
         ) {
             // Also a word made from one of the names, so that some words have candidates.
             let word = if pick % 2 == 0 { word } else { names[pick % names.len()].replacen('a', "o", 1) };
-            let idx = SkeletonIndex::new(names.iter().map(String::as_str).zip(0..));
-            let found = idx.candidates(&word, |v| names[v as usize].as_str());
+            let blob = owned(names.iter().map(String::as_str).zip(0..));
+            let found = index_of(&blob).candidates(&word, |v| names[v as usize].as_str());
             let s = skeleton(&word);
             let want: Vec<u32> = (0..names.len() as u32)
                 .filter(|&v| {
@@ -248,15 +284,21 @@ mod tests {
         }
     }
 
-    fn index(names: &[&'static str]) -> (SkeletonIndex, Vec<&'static str>) {
-        let names = names.to_vec();
-        let idx = SkeletonIndex::new(names.iter().zip(0..).map(|(n, i)| (*n, i)));
-        (idx, names)
+    /// A blob holding only a skeleton index of `names`.
+    fn owned<'a>(names: impl IntoIterator<Item = (&'a str, u32)>) -> Vec<u8> {
+        let mut w = BlobWriter::default();
+        write_index(&mut w, names);
+        w.finish()
+    }
+
+    fn index_of(blob: &[u8]) -> SkeletonIndex<'_> {
+        SkeletonIndex::read(Blob::new(blob), 0)
     }
 
     fn found(names: &[&'static str], word: &str) -> Vec<&'static str> {
-        let (idx, names) = index(names);
-        idx.candidates(word, |v| names[v as usize])
+        let blob = owned(names.iter().zip(0..).map(|(n, i)| (*n, i)));
+        index_of(&blob)
+            .candidates(word, |v| names[v as usize])
             .into_iter()
             .map(|v| names[v as usize])
             .collect()
@@ -319,6 +361,6 @@ mod tests {
     #[test]
     fn short_skeletons_find_nothing() {
         assert!(found(&["lasix"], "lasex").is_empty());
-        assert!(SkeletonIndex::new([("lasix", 0)]).entries.is_empty());
+        assert!(index_of(&owned([("lasix", 0)])).is_empty());
     }
 }
