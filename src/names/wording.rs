@@ -23,9 +23,45 @@ fn words(text: &'static str) -> WordSet {
         .collect()
 }
 
-fn english() -> &'static WordSet {
-    static SET: OnceLock<WordSet> = OnceLock::new();
-    SET.get_or_init(|| words(ENGLISH))
+/// Whether a word is in the English list, by binary search over its lines: the list is sorted
+/// and of lowercase words (a unit test checks both), so no set of 63,000 words is built at
+/// start-up.
+fn is_english(word: &str) -> bool {
+    in_sorted_lines(ENGLISH, word)
+}
+
+/// Whether `word` is a line of `text`, whose lines after its `#` comment lines are sorted by
+/// byte and hold no spaces.
+fn in_sorted_lines(text: &str, word: &str) -> bool {
+    let body = text.as_bytes();
+    // The lines after the comments at the top.
+    let mut start = 0;
+    while body.get(start) == Some(&b'#') {
+        start = match memchr::memchr(b'\n', &body[start..]) {
+            Some(i) => start + i + 1,
+            None => body.len(),
+        };
+    }
+    let (mut lo, mut hi) = (start, body.len());
+    let w = word.as_bytes();
+    // `lo` and `hi` are line starts (or the end); each step compares the line at or after the
+    // middle.
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let line_start = match memchr::memrchr(b'\n', &body[lo..mid]) {
+            Some(i) => lo + i + 1,
+            None => lo,
+        };
+        let line_end =
+            memchr::memchr(b'\n', &body[line_start..]).map_or(body.len(), |i| line_start + i);
+        let line = &body[line_start..line_end];
+        match line.cmp(w) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = line_end + 1,
+            std::cmp::Ordering::Greater => hi = line_start,
+        }
+    }
+    false
 }
 
 fn not_drugs() -> &'static WordSet {
@@ -48,11 +84,11 @@ fn supplier_words() -> &'static WordSet {
 }
 
 /// Whether a lowercase word is a common English word, a word that names no drug or a word of a
-/// company name. The sets are built on first use (about 65,000 words), so a run that never needs
-/// them does not pay for them. A word that is a drug name still matches that name exactly first.
+/// company name. The English list is searched where it lies; the two short sets are built on
+/// first use. A word that is a drug name still matches that name exactly first.
 #[must_use]
 pub fn is_wording(word: &str) -> bool {
-    english().contains(word) || not_drugs().contains(word) || supplier_words().contains(word)
+    is_english(word) || not_drugs().contains(word) || supplier_words().contains(word)
 }
 
 /// Whether a lowercase word is a word of a company name (`hexal`, `ratiopharm`, `sandoz`).
@@ -189,6 +225,48 @@ mod tests {
             if want { near += 1 } else { far += 1 }
         }
         assert!(near > 100 && far > 3, "{near} near, {far} far");
+    }
+
+    #[test]
+    fn the_english_list_is_sorted_lowercase_words_each_found_by_the_search() {
+        let lines: Vec<&str> = ENGLISH.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(lines.len() > 60_000, "{} words", lines.len());
+        assert!(lines.windows(2).all(|p| p[0] < p[1]), "not sorted");
+        for l in &lines {
+            assert!(
+                !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase()),
+                "{l:?}"
+            );
+            assert!(is_english(l), "{l}");
+            // A word just before or after it in order is found only when it is a line too.
+            for other in [
+                format!("{l}a"),
+                l[..l.len() - 1].to_owned(),
+                format!("{l}zz"),
+            ] {
+                assert_eq!(
+                    is_english(&other),
+                    lines.binary_search(&other.as_str()).is_ok(),
+                    "{other}"
+                );
+            }
+        }
+        for w in ["", "#", "a", "zzzzzz", "aaaa", "english words"] {
+            assert_eq!(is_english(w), lines.binary_search(&w).is_ok(), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn a_search_of_sorted_lines_finds_every_line_and_nothing_else() {
+        let text = "# comment\n# more\nb\nbb\nc\nd";
+        for w in ["b", "bb", "c", "d"] {
+            assert!(in_sorted_lines(text, w), "{w}");
+        }
+        for w in ["", "a", "ba", "bbb", "cc", "e", "# comment", "comment"] {
+            assert!(!in_sorted_lines(text, w), "{w}");
+        }
+        assert!(!in_sorted_lines("", "a"));
+        assert!(!in_sorted_lines("# only\n", "a"));
     }
 
     #[test]
