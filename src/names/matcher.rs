@@ -534,8 +534,13 @@ fn unknown_run(
             let text = spaced.as_str();
             let single = len == 1;
             // An English word or a word that names no drug is wording, not a slip for a drug
-            // name (`total`, `forte`, `quinoa`), and neither is a slip for such a word (`quinioa`).
-            if single && (wording::is_wording(&key) || wording::near_not_a_drug(&key)) {
+            // name (`total`, `forte`, `quinoa`), and neither is a slip for such a word (`quinioa`),
+            // unless it sounds exactly like a drug name, which is nearer than the one edit to
+            // the word (`lasiks` is one letter from LASIK, and sounds as Lasix).
+            if single
+                && (wording::is_wording(&key)
+                    || (wording::near_not_a_drug(&key) && !sounds_like_a_name(lex, &key)))
+            {
                 continue;
             }
             let found = single
@@ -575,6 +580,12 @@ fn unknown_run(
         }
         s += 1;
     }
+}
+
+/// Whether a word sounds exactly like a known name that it is not spelled as: a fuzzy hit
+/// nearer than one edit (the same sound, a difference of spelling only).
+fn sounds_like_a_name(lex: &Lexicon, key: &str) -> bool {
+    lex.fuzzy_hits(key).iter().any(|h| h.distance < 1.0)
 }
 
 /// An acid written without the word `acid` (`ethacrynic`, `valproic`, `folic`): the name with it.

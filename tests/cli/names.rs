@@ -199,6 +199,15 @@ fn words_that_are_not_the_drug_flag_nothing() {
 }
 
 #[test]
+fn a_slip_of_a_word_that_names_no_drug_is_the_drug_it_sounds_exactly_like() {
+    // `lasiks` is one letter from LASIK (not a drug) but sounds as Lasix; `quinioa` is one
+    // letter from quinoa and sounds like no drug.
+    assert_flags("lasiks", &["furosemide"]);
+    assert_flags("lasiks 40 mg", &["furosemide"]);
+    assert_no_flag("quinioa", &[]);
+}
+
+#[test]
 fn a_bracketed_brand_that_contradicts_the_generic_does_not_override_it() {
     let records = screen("Clonidine 0.15 MG Oral Capsule [Mirfat]");
     assert!(flags(&records).is_empty(), "{records:#?}");
