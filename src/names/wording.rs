@@ -23,45 +23,64 @@ fn words(text: &'static str) -> WordSet {
         .collect()
 }
 
-/// Whether a word is in the English list, by binary search over its lines: the list is sorted
-/// and of lowercase words (a unit test checks both), so no set of 63,000 words is built at
-/// start-up.
+/// Whether a word is in the English list: a binary search over its lines, which are sorted and
+/// lowercase (a unit test checks both), so that start-up finds where 63,000 lines start instead
+/// of hashing every word.
 fn is_english(word: &str) -> bool {
-    in_sorted_lines(ENGLISH, word)
+    static LINES: OnceLock<SortedLines> = OnceLock::new();
+    LINES
+        .get_or_init(|| SortedLines::new(ENGLISH))
+        .contains(word)
 }
 
-/// Whether `word` is a line of `text`, whose lines after its `#` comment lines are sorted by
-/// byte and hold no spaces.
-fn in_sorted_lines(text: &str, word: &str) -> bool {
-    let body = text.as_bytes();
-    // The lines after the comments at the top.
-    let mut start = 0;
-    while body.get(start) == Some(&b'#') {
-        start = match memchr::memchr(b'\n', &body[start..]) {
-            Some(i) => start + i + 1,
-            None => body.len(),
-        };
-    }
-    let (mut lo, mut hi) = (start, body.len());
-    let w = word.as_bytes();
-    // `lo` and `hi` are line starts (or the end); each step compares the line at or after the
-    // middle.
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let line_start = match memchr::memrchr(b'\n', &body[lo..mid]) {
-            Some(i) => lo + i + 1,
-            None => lo,
-        };
-        let line_end =
-            memchr::memchr(b'\n', &body[line_start..]).map_or(body.len(), |i| line_start + i);
-        let line = &body[line_start..line_end];
-        match line.cmp(w) {
-            std::cmp::Ordering::Equal => return true,
-            std::cmp::Ordering::Less => lo = line_end + 1,
-            std::cmp::Ordering::Greater => hi = line_start,
+/// The lines of a text after its `#` comment lines, sorted by byte, found by binary search.
+struct SortedLines {
+    text: &'static str,
+    /// Where each line starts, then one past the end of the last line's newline.
+    starts: Vec<u32>,
+}
+
+impl SortedLines {
+    fn new(text: &'static str) -> SortedLines {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0u32];
+        starts.extend(
+            memchr::memchr_iter(b'\n', bytes).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
+        if !text.ends_with('\n') && !text.is_empty() {
+            starts.push(u32::try_from(bytes.len() + 1).unwrap_or(u32::MAX));
         }
+        // Comment lines come first.
+        let comments = starts
+            .iter()
+            .take_while(|&&at| bytes.get(at as usize) == Some(&b'#'))
+            .count();
+        starts.drain(..comments);
+        if starts.len() == 1 {
+            starts.clear();
+        }
+        SortedLines { text, starts }
     }
-    false
+
+    /// Line `i`, without its newline.
+    fn line(&self, i: usize) -> &[u8] {
+        let at = |k: usize| self.starts.get(k).map_or(0, |&s| s as usize);
+        let (start, end) = (at(i), at(i + 1).saturating_sub(1));
+        self.text.as_bytes().get(start..end).unwrap_or_default()
+    }
+
+    fn contains(&self, word: &str) -> bool {
+        let (mut lo, mut hi) = (0, self.starts.len().saturating_sub(1));
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.line(mid).cmp(word.as_bytes()) {
+                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        false
+    }
 }
 
 fn not_drugs() -> &'static WordSet {
@@ -258,15 +277,22 @@ mod tests {
 
     #[test]
     fn a_search_of_sorted_lines_finds_every_line_and_nothing_else() {
-        let text = "# comment\n# more\nb\nbb\nc\nd";
-        for w in ["b", "bb", "c", "d"] {
-            assert!(in_sorted_lines(text, w), "{w}");
+        for text in [
+            "# comment\n# more\nb\nbb\nc\nd",
+            "# comment\nb\nbb\nc\nd\n",
+            "b\nbb\nc\nd",
+        ] {
+            let lines = SortedLines::new(text);
+            for w in ["b", "bb", "c", "d"] {
+                assert!(lines.contains(w), "{w} in {text:?}");
+            }
+            for w in ["", "a", "ba", "bbb", "cc", "e", "# comment", "comment"] {
+                assert!(!lines.contains(w), "{w} in {text:?}");
+            }
         }
-        for w in ["", "a", "ba", "bbb", "cc", "e", "# comment", "comment"] {
-            assert!(!in_sorted_lines(text, w), "{w}");
+        for text in ["", "# only\n", "# only", "\n"] {
+            assert!(!SortedLines::new(text).contains("a"), "{text:?}");
         }
-        assert!(!in_sorted_lines("", "a"));
-        assert!(!in_sorted_lines("# only\n", "a"));
     }
 
     #[test]
