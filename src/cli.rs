@@ -101,7 +101,9 @@ patient id as batch writes it); the merge streams, holding one record per input.
 drugs and conditions are united, and the notes, levels and context lines are worked out again \
 from the merged list. Ages that differ give a range (the context lines use the highest) and a \
 note; F and M both given give no line that depends on sex, and a note. The output is in \
---format, else the inputs' format, sorted by patient id.\n\n\
+--format, else the inputs' format, sorted by patient id. Exit codes as batch --summary of the \
+whole input: 1 when the merged findings reach --fail-on, 3 when the parts counted error records, \
+2 fatal.\n\n\
 Example:\n  crampcheck batch part1.csv --summary -o s1.csv\n  \
 crampcheck batch part2.csv --summary -o s2.csv\n  crampcheck merge-summaries s1.csv s2.csv"
     )]

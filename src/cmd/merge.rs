@@ -12,8 +12,8 @@ use anyhow::{Result, bail};
 use super::{Context, Outcome};
 use crate::read::input::Source;
 use crate::read::summary::{SummaryFormat, SummaryReader, SummaryRecord};
-use crate::report::Format;
 use crate::report::summary::{PatientSummary, SummaryWriter};
+use crate::report::{Format, Summary};
 use crate::screen::grouping::{Grouping, Tally};
 
 /// Options of `merge-summaries`.
@@ -97,7 +97,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         .enumerate()
         .filter_map(|(i, p)| p.head.as_ref().map(|r| Reverse((r.patient.clone(), i))))
         .collect();
-    let mut patients = 0u64;
+    let (mut patients, mut totals) = (0u64, Summary::default());
     while let Some(Reverse((patient, first))) = heads.pop() {
         let mut tally = Tally::default();
         let mut take = |i: usize, heads: &mut BinaryHeap<Reverse<(String, usize)>>| {
@@ -124,10 +124,11 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             take(i, &mut heads)?;
         }
         writer.write(&PatientSummary::new(&ctx.kb, &patient, &tally))?;
+        add(&mut totals, &tally);
         patients += 1;
     }
     writer.finish()?;
-    Ok(outcome(&parts, patients))
+    Ok(outcome(&parts, patients, totals))
 }
 
 /// `--unsorted`: every record of every input into one grouping, written sorted at the end.
@@ -147,19 +148,34 @@ fn grouped(
             }
         }
     }
-    let mut patients = 0u64;
+    let (mut patients, mut totals) = (0u64, Summary::default());
     for (patient, tally) in grouping.into_sorted() {
         writer.write(&PatientSummary::new(&ctx.kb, &patient, &tally))?;
+        add(&mut totals, &tally);
         patients += 1;
     }
     writer.finish()?;
-    Ok(outcome(parts, patients))
+    Ok(outcome(parts, patients, totals))
 }
 
-fn outcome(parts: &[Part], patients: u64) -> Outcome {
+/// Adds a merged patient's counts to the totals that decide the exit code, as `batch --summary`
+/// of the whole input would count them: findings, reviews, unrecognized entries, error records
+/// and the highest level. (A tally does not keep each entry's most pressing status, so the
+/// totals have no per-entry breakdown.)
+fn add(totals: &mut Summary, t: &Tally) {
+    totals.entries += t.entries;
+    totals.flagged += t.flagged;
+    totals.warnings += t.warnings;
+    totals.review += t.review;
+    totals.unrecognized += t.unrecognized;
+    totals.errors += t.errors;
+    totals.highest = totals.highest.max(t.highest());
+}
+
+fn outcome(parts: &[Part], patients: u64, totals: Summary) -> Outcome {
     let records: u64 = parts.iter().map(|p| p.records).sum();
     Outcome {
-        summary: None,
+        summary: Some(totals),
         messages: vec![format!(
             "merged {records} summary {} of {} {} into {patients} {}",
             if records == 1 { "record" } else { "records" },

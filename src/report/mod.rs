@@ -271,6 +271,14 @@ impl Summary {
     #[must_use]
     pub fn entry_line(&self) -> String {
         let e = |s: Status| self.entries_with(s);
+        // Totals merged from patient summaries have no per-entry breakdown: the count alone.
+        if self.by_entry.iter().sum::<u64>() != self.entries {
+            return format!(
+                "{} {}",
+                self.entries,
+                plural(self.entries, "entry", "entries")
+            );
+        }
         let mut parts = vec![
             format!(
                 "{} quinine {}",

@@ -140,8 +140,21 @@ fn summary(input: &Path, extra: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
+/// The merged summary (the exit code is 3 when the parts counted error records, as for the
+/// whole input: `merged_summaries_exit_as_the_summary_of_the_whole_input_does`).
 fn merge(files: &[PathBuf], extra: &[&str]) -> Vec<u8> {
-    stdout_of(crampcheck().arg("merge-summaries").args(files).args(extra))
+    let out = crampcheck()
+        .arg("merge-summaries")
+        .args(files)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 3)) && !stderr.contains("error:"),
+        "{stderr}"
+    );
+    out.stdout
 }
 
 fn shuffled(rows: &[Row], seed: u64) -> Vec<Row> {
@@ -494,4 +507,91 @@ fn summaries_written_one_after_another_merge_with_unsorted() {
         err.contains("cat.csv: line ") && err.contains("more patients than --max-patients 10"),
         "{err}"
     );
+}
+
+/// The exit code of crampcheck with these arguments.
+fn exit_code(args: &[&std::ffi::OsStr]) -> i32 {
+    crampcheck()
+        .args(args)
+        .output()
+        .unwrap()
+        .status
+        .code()
+        .unwrap_or(-1)
+}
+
+#[test]
+fn merged_summaries_exit_as_the_summary_of_the_whole_input_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let row =
+        |patient: &str, med: &str| -> Row { [patient, med, "", "", "", ""].map(str::to_owned) };
+    // Nothing to hear about; a thiazide and an unknown word; quinine, a statin and an error
+    // record (the empty entry).
+    let inputs: [&[&str]; 3] = [
+        &["metformin 500 mg", "lisinopril 10 mg", "metformin 500 mg"],
+        &[
+            "metformin 500 mg",
+            "hctz 25mg",
+            "zzqx unknown",
+            "lisinopril 10 mg",
+        ],
+        &[
+            "lipitor 20 mg",
+            "quinine sulfate 324 MG Oral Capsule",
+            "",
+            "Dyazide",
+        ],
+    ];
+    let mut codes = std::collections::BTreeSet::new();
+    for (n, meds) in inputs.iter().enumerate() {
+        // Two patients, each cut across the two parts.
+        let rows: Vec<Row> = meds
+            .iter()
+            .enumerate()
+            .map(|(i, m)| row(if i % 2 == 0 { "P1" } else { "P2" }, m))
+            .collect();
+        let whole = dir.path().join(format!("whole{n}.csv"));
+        write_csv(&whole, &rows);
+        let mut parts = Vec::new();
+        for (i, half) in rows.chunks(rows.len().div_ceil(2)).enumerate() {
+            let input = dir.path().join(format!("in{n}-{i}.csv"));
+            write_csv(&input, half);
+            let out = dir.path().join(format!("summary{n}-{i}.csv"));
+            fs::write(&out, summary(&input, &[])).unwrap();
+            parts.push(out);
+        }
+        for level in [
+            None,
+            Some("review"),
+            Some("low"),
+            Some("moderate"),
+            Some("high"),
+            Some("warning"),
+        ] {
+            let fail_on: Vec<&std::ffi::OsStr> = match level {
+                Some(l) => vec!["--fail-on".as_ref(), l.as_ref()],
+                None => Vec::new(),
+            };
+            let mut args: Vec<&std::ffi::OsStr> = vec!["batch".as_ref(), "--summary".as_ref()];
+            args.push(whole.as_os_str());
+            args.extend(&fail_on);
+            let want = exit_code(&args);
+            codes.insert(want);
+            for unsorted in [false, true] {
+                let mut args: Vec<&std::ffi::OsStr> = vec!["merge-summaries".as_ref()];
+                args.extend(parts.iter().map(|p| p.as_os_str()));
+                args.extend(&fail_on);
+                if unsorted {
+                    args.push("--unsorted".as_ref());
+                }
+                assert_eq!(
+                    exit_code(&args),
+                    want,
+                    "input {n}, --fail-on {level:?}, unsorted {unsorted}"
+                );
+            }
+        }
+    }
+    // The cases cover success, --fail-on reached and error records.
+    assert_eq!(codes, [0, 1, 3].into(), "{codes:?}");
 }
