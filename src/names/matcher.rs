@@ -25,7 +25,7 @@ pub enum How {
     /// An approximate match, with its score.
     Fuzzy,
     /// A target read from a combination word after another drug (`Ramipril comp`): every product
-    /// of that drug with a target in the registers holds it.
+    /// of that drug with a diuretic in the registers holds it.
     Suffix,
 }
 
