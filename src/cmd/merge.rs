@@ -124,7 +124,8 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
             take(i, &mut heads)?;
         }
         writer.write(&PatientSummary::new(&ctx.kb, &patient, &tally))?;
-        add(&mut totals, &tally);
+        // The totals decide the exit code, as for `batch --summary` of the whole input.
+        totals.add(&Summary::of_patient(&tally));
         patients += 1;
     }
     writer.finish()?;
@@ -151,25 +152,12 @@ fn grouped(
     let (mut patients, mut totals) = (0u64, Summary::default());
     for (patient, tally) in grouping.into_sorted() {
         writer.write(&PatientSummary::new(&ctx.kb, &patient, &tally))?;
-        add(&mut totals, &tally);
+        // The totals decide the exit code, as for `batch --summary` of the whole input.
+        totals.add(&Summary::of_patient(&tally));
         patients += 1;
     }
     writer.finish()?;
     Ok(outcome(parts, patients, totals))
-}
-
-/// Adds a merged patient's counts to the totals that decide the exit code, as `batch --summary`
-/// of the whole input would count them: findings, reviews, unrecognized entries, error records
-/// and the highest level. (A tally does not keep each entry's most pressing status, so the
-/// totals have no per-entry breakdown.)
-fn add(totals: &mut Summary, t: &Tally) {
-    totals.entries += t.entries;
-    totals.flagged += t.flagged;
-    totals.warnings += t.warnings;
-    totals.review += t.review;
-    totals.unrecognized += t.unrecognized;
-    totals.errors += t.errors;
-    totals.highest = totals.highest.max(t.highest());
 }
 
 fn outcome(parts: &[Part], patients: u64, totals: Summary) -> Outcome {

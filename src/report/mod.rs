@@ -13,6 +13,7 @@ pub mod view;
 use std::io::{self, Write};
 
 use crate::kb::{DrugId, Kb, Level};
+use crate::screen::grouping::Tally;
 use crate::screen::{Finding, Status};
 
 pub use csv::{cell as csv_cell, is_formula};
@@ -243,6 +244,23 @@ impl Summary {
     #[must_use]
     pub fn records(&self) -> u64 {
         self.flagged + self.warnings + self.review + self.clear + self.unrecognized + self.errors
+    }
+
+    /// A patient's counts from their tally: findings, reviews, unrecognized entries, error
+    /// records and the highest level. A tally does not keep each entry's most pressing status,
+    /// so there is no per-entry breakdown (nor a count of clear findings).
+    #[must_use]
+    pub fn of_patient(t: &Tally) -> Summary {
+        Summary {
+            entries: t.entries,
+            flagged: t.flagged,
+            warnings: t.warnings,
+            review: t.review,
+            unrecognized: t.unrecognized,
+            errors: t.errors,
+            highest: t.highest(),
+            ..Summary::default()
+        }
     }
 
     /// Adds the counts of another part of the same output.

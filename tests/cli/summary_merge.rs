@@ -7,6 +7,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
+
 use crate::support::{PatientSummary, crampcheck, parse_csv, parse_jsonl, stdout_of};
 
 /// A small deterministic generator (no dependency, the same rows on every run).
@@ -123,38 +125,36 @@ fn write_csv(path: &Path, rows: &[Row]) {
     w.flush().unwrap();
 }
 
-/// `batch --summary` of `input`: every record written, whether or not some could not be read
-/// (the generated input has empty entries: error records, counted in `errors`).
-fn summary(input: &Path, extra: &[&str]) -> Vec<u8> {
-    let out = crampcheck()
-        .args(["batch", "--summary"])
-        .arg(input)
-        .args(extra)
-        .output()
-        .unwrap();
+/// The standard output of `cmd`, which must exit with one of `codes` and report no error.
+fn stdout_exiting(cmd: &mut Command, codes: &[i32]) -> Vec<u8> {
+    let out = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        matches!(out.status.code(), Some(0 | 2 | 3)) && !stderr.contains("error:"),
+        out.status.code().is_some_and(|c| codes.contains(&c)) && !stderr.contains("error:"),
         "{stderr}"
     );
     out.stdout
 }
 
+/// `batch --summary` of `input`: every record written, whether or not some could not be read
+/// (the generated input has empty entries: error records, counted in `errors`).
+fn summary(input: &Path, extra: &[&str]) -> Vec<u8> {
+    stdout_exiting(
+        crampcheck()
+            .args(["batch", "--summary"])
+            .arg(input)
+            .args(extra),
+        &[0, 2, 3],
+    )
+}
+
 /// The merged summary (the exit code is 3 when the parts counted error records, as for the
 /// whole input: `merged_summaries_exit_as_the_summary_of_the_whole_input_does`).
 fn merge(files: &[PathBuf], extra: &[&str]) -> Vec<u8> {
-    let out = crampcheck()
-        .arg("merge-summaries")
-        .args(files)
-        .args(extra)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        matches!(out.status.code(), Some(0 | 3)) && !stderr.contains("error:"),
-        "{stderr}"
-    );
-    out.stdout
+    stdout_exiting(
+        crampcheck().arg("merge-summaries").args(files).args(extra),
+        &[0, 3],
+    )
 }
 
 fn shuffled(rows: &[Row], seed: u64) -> Vec<Row> {
