@@ -117,7 +117,6 @@ pub struct Lexicon {
     target_names: Vec<Box<str>>,
     /// Shared by the worker threads; a search is run outside the lock.
     fuzzy_memo: Mutex<FuzzyMemo>,
-    /// Every fuzzy-searched name by its consonants, built when first asked.
     /// The registers' combinations by their ingredients, built when first asked.
     combinations: std::sync::OnceLock<Combinations>,
 }
@@ -487,11 +486,11 @@ impl Lexicon {
             .collect();
         let vf = self.vocab().fuzzy();
         for h in vf.search(query) {
-            if self.index.contains_key(vf.key(h.slot)) {
+            let Some(name) = self.vocab_slot(&vf, h.slot) else {
                 continue;
-            }
+            };
             hits.push(FuzzyHit {
-                name: self.kb_count() + vf.value(h.slot),
+                name,
                 distance: h.distance,
                 score: h.score,
                 cost: f32::INFINITY,
@@ -574,8 +573,7 @@ impl Lexicon {
                     self.key(self.kb_count() + vf.value(slot as usize))
                 })
                 .into_iter()
-                .filter(|&slot| !self.index.contains_key(vf.key(slot as usize)))
-                .map(|slot| self.kb_count() + vf.value(slot as usize)),
+                .filter_map(|slot| self.vocab_slot(&vf, slot as usize)),
         );
         names.sort_unstable();
         names.dedup();
@@ -600,6 +598,12 @@ impl Lexicon {
         hits
     }
 
+    /// The name in a slot of the vocabulary's fuzzy index, unless a knowledge-base name has its
+    /// key (and shadows it).
+    fn vocab_slot(&self, vf: &fuzzy::FuzzyIndex<'_>, slot: usize) -> Option<NameId> {
+        (!self.index.contains_key(vf.key(slot))).then(|| self.kb_count() + vf.value(slot))
+    }
+
     /// Names whose compact key starts with `prefix`, or `None` when there are more than `limit`.
     #[must_use]
     pub fn prefixed(&self, prefix: &str, limit: usize) -> Option<Vec<NameId>> {
@@ -610,11 +614,7 @@ impl Lexicon {
             return None;
         }
         let mut out: Vec<NameId> = kr.map(|s| kb.value(s)).collect();
-        for s in vr {
-            if !self.index.contains_key(vf.key(s)) {
-                out.push(self.kb_count() + vf.value(s));
-            }
-        }
+        out.extend(vr.filter_map(|s| self.vocab_slot(&vf, s)));
         out.sort_unstable();
         out.dedup();
         Some(out)
