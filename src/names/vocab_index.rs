@@ -117,12 +117,17 @@ pub fn build(text: &str, origin: &str, products: Option<(&str, &str)>) -> Result
             qualified.push((head.to_owned(), s));
         }
     }
+    // A name the vocabulary lists plainly means what it is listed as: a qualified name's head adds
+    // no meaning to it (`tmp (thiamine ester)` and `tmp (psoralen)` leave `tmp` trimethoprim;
+    // `mirabegron (m9)`, a metabolite listed under actarit, leaves `mirabegron` mirabegron). The
+    // qualifier is there because the head alone means something else.
+    let plain: std::collections::BTreeSet<String> = vocab_sets.keys().cloned().collect();
     for (key, (display, set)) in vocab_sets {
         names.insert(key, (display, vec![set]));
     }
     for (head, s) in qualified {
         let key = normalize::key(&head);
-        if key.len() < 3 || loses_a_letter(&head) {
+        if key.len() < 3 || loses_a_letter(&head) || plain.contains(&key) {
             continue;
         }
         let entry = names
@@ -559,6 +564,27 @@ mod tests {
             .substances_of(v.lookup("clopidogrel bisulfate").unwrap())
             .collect();
         assert_eq!(bare, full);
+    }
+
+    #[test]
+    fn a_qualified_name_gives_its_head_a_meaning_only_where_the_head_is_not_listed_plainly() {
+        let tsv = "name\tsubstance\ntmp\ttrimethoprim\ntmp (thiamine ester)\tmonophosphothiamine\n\
+                   tmp (psoralen)\ttrioxsalen\nvitamin d (cholecalciferol)\tcholecalciferol\n";
+        let blob = build_from_tsv(tsv, "t").unwrap();
+        let v = VocabIndex::read(&blob);
+        let sets = |key: &str| -> Vec<Vec<&str>> {
+            let i = v.lookup(key).unwrap();
+            v.substance_sets(i)
+                .iter()
+                .map(|set| set.iter().map(|&s| v.substance(s)).collect())
+                .collect()
+        };
+        assert_eq!(sets("tmp"), vec![vec!["trimethoprim"]]);
+        assert_eq!(
+            sets("tmp thiamine ester"),
+            vec![vec!["monophosphothiamine"]]
+        );
+        assert_eq!(sets("vitamin d"), vec![vec!["cholecalciferol"]]);
     }
 
     #[test]

@@ -208,6 +208,24 @@ fn a_slip_of_a_word_that_names_no_drug_is_the_drug_it_sounds_exactly_like() {
 }
 
 #[test]
+fn a_name_the_vocabulary_lists_plainly_is_its_own_drug_whatever_a_qualified_name_says() {
+    // UNII lists `mirabegron (m9)` (a metabolite) under actarit, `tmp (thiamine ester)` under
+    // monophosphothiamine and `iron (as ferrous fumarate)` under ferrous fumarate; the plain
+    // names are mirabegron, trimethoprim and iron.
+    assert_no_flag("mirabegron 50 mg", &["mirabegron"]);
+    assert_no_flag("TMP 100 mg", &["trimethoprim"]);
+    assert_no_flag("TMP-SMX DS", &["trimethoprim", "sulfamethoxazole"]);
+    assert_no_flag("iron 65 mg", &["iron"]);
+    let records = screen("tmp (thiamine ester)");
+    assert!(
+        records
+            .iter()
+            .all(|r| r.ingredient == "monophosphothiamine"),
+        "{records:#?}"
+    );
+}
+
+#[test]
 fn a_bracketed_brand_that_contradicts_the_generic_does_not_override_it() {
     let records = screen("Clonidine 0.15 MG Oral Capsule [Mirfat]");
     assert!(flags(&records).is_empty(), "{records:#?}");
