@@ -162,6 +162,12 @@ fn is_vitamin_word(raw: &str) -> bool {
         && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// `g` right after a word (`penicillin g potassium`, `immunoglobulin g`, `brilliant blue g`) is a
+/// letter of the name; after a number or a unit (`1 g`, `2g`, `mg/g`) it is grams.
+fn is_letter_of_a_name(word: &str, out: &Normalized) -> bool {
+    word == "g" && !out.gap && !out.tokens.is_empty()
+}
+
 /// One part of a run: a number (noted, never a name) or letters with their dots.
 fn push_part(part: &str, digit: bool, out: &mut Normalized) {
     if digit {
@@ -179,7 +185,7 @@ fn push_part(part: &str, digit: bool, out: &mut Normalized) {
 }
 
 fn push_word(word: &str, out: &mut Normalized) {
-    if word.is_empty() || is_noise(word) {
+    if word.is_empty() || (is_noise(word) && !is_letter_of_a_name(word, out)) {
         out.gap |= !word.is_empty();
         return;
     }
@@ -675,6 +681,22 @@ mod tests {
         assert_eq!(words("furosemide 40 mg PO BID"), "furosemide");
         assert_eq!(words("metolazone 2.5mg p.o. b.i.d."), "metolazone");
         assert_eq!(words("Forteo pen 600 mcg/2.4 mL"), "forteo");
+    }
+
+    #[test]
+    fn g_after_a_word_is_a_letter_of_the_name_and_after_a_number_or_unit_grams() {
+        assert_eq!(
+            words("Penicillin G Potassium 5000000 units"),
+            "penicillin g potassium"
+        );
+        assert_eq!(
+            words("penicillin g benzathine 1.2 g IM"),
+            "penicillin g benzathine"
+        );
+        assert_eq!(words("ceftriaxone 1 g IV"), "ceftriaxone");
+        assert_eq!(words("ceftriaxone 1g"), "ceftriaxone");
+        assert_eq!(words("hydrocortisone 10 mg/g cream"), "hydrocortisone");
+        assert_eq!(words("g"), "");
     }
 
     #[test]

@@ -327,9 +327,16 @@ fn key_table(keys: &[&str], compact: &[&str]) -> Vec<u32> {
 
 /// Whether normalizing a name drops a one-letter word (`vitamin q` would become `vitamin`, and then
 /// stand for every vitamin): such a name is left out rather than indexed under a wrong key.
+/// (`penicillin g potassium` keeps its `g`, so it is indexed.)
 fn loses_a_letter(name: &str) -> bool {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| w.len() == 1 && normalize::is_noise(&w.to_ascii_lowercase()))
+    let noise_letters = |words: &mut dyn Iterator<Item = &str>| {
+        words
+            .filter(|w| w.len() == 1 && normalize::is_noise(&w.to_ascii_lowercase()))
+            .count()
+    };
+    let key = normalize::key(name);
+    noise_letters(&mut name.split(|c: char| !c.is_ascii_alphanumeric()))
+        > noise_letters(&mut key.split(' '))
 }
 
 /// A substance's key without salt and hydrate words (`atorvastatin calcium trihydrate` →

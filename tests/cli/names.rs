@@ -226,6 +226,22 @@ fn a_name_the_vocabulary_lists_plainly_is_its_own_drug_whatever_a_qualified_name
 }
 
 #[test]
+fn the_letter_g_of_a_name_is_not_grams() {
+    // Penicillin G (benzylpenicillin) and penicillin V (phenoxymethylpenicillin) are different
+    // drugs; immunoglobulin G is one class of immunoglobulin.
+    assert_no_flag(
+        "Penicillin G Potassium 5000000 units IV",
+        &["penicillin g potassium"],
+    );
+    assert_no_flag(
+        "penicillin g benzathine 1.2 g IM",
+        &["penicillin g benzathine"],
+    );
+    assert_no_flag("human immunoglobulin g", &["human immunoglobulin g"]);
+    assert_no_flag("ceftriaxone 1 g IV", &["ceftriaxone"]);
+}
+
+#[test]
 fn a_bracketed_brand_that_contradicts_the_generic_does_not_override_it() {
     let records = screen("Clonidine 0.15 MG Oral Capsule [Mirfat]");
     assert!(flags(&records).is_empty(), "{records:#?}");
