@@ -555,7 +555,7 @@ fn unknown_run(
                 })
                 .or_else(|| single.then(|| acid(lex, &key, text)).flatten())
                 .or_else(|| ending(lex, &key, text))
-                .or_else(|| match fuzzy(lex, &key, text, single) {
+                .or_else(|| match fuzzy(lex, &key, text, edit_limit(window)) {
                     Fuzzy::Match(h) => Some(h),
                     Fuzzy::Weak(c) => {
                         if single {
@@ -708,10 +708,12 @@ enum Fuzzy {
 /// tie: with a target involved the entry goes to review naming both, else no guess is made. A best
 /// candidate beyond the calibrated threshold is no confident match: a target then goes to review,
 /// another drug is not reported (the entry is unrecognized with the nearest names shown); for
-/// words taken together (`single` false) a weak match is none, and the words are tried alone.
-fn fuzzy(lex: &Lexicon, key: &str, text: &str, single: bool) -> Fuzzy {
+/// words taken together (`limit.single` false) a weak match is none, and the words are tried
+/// alone.
+fn fuzzy(lex: &Lexicon, key: &str, text: &str, limit: EditLimit) -> Fuzzy {
+    let single = limit.single;
     let hits = lex.fuzzy_hits(key);
-    let found = weigh(lex, key, text, single, hits.iter().take(WEIGHED_HITS));
+    let found = weigh(lex, key, text, limit, hits.iter().take(WEIGHED_HITS));
     // A word the edit search finds no answer for may still be a slip of several vowels or of a
     // syllable: names with its consonants are weighed too (never for words taken together).
     if !single || matches!(found, Fuzzy::Match(_)) {
@@ -725,9 +727,31 @@ fn fuzzy(lex: &Lexicon, key: &str, text: &str, single: bool) -> Fuzzy {
         lex,
         key,
         text,
-        single,
+        limit,
         hits.iter().take(WEIGHED_HITS).chain(more.iter()),
     )
+}
+
+/// How far a window of words may be from a name: one word, as its length allows
+/// ([`super::fuzzy::max_edits`]); words taken together, no more than each word could carry
+/// alone, so that joining a short word to a letter does not lend it an edit (`d gulo` is not
+/// Diulo, though `dgulo` would be one edit from it).
+#[derive(Clone, Copy, Debug)]
+struct EditLimit {
+    edits: usize,
+    single: bool,
+}
+
+fn edit_limit(window: &[Token]) -> EditLimit {
+    let joined: usize = window.iter().map(|t| t.text.len()).sum();
+    let each: usize = window
+        .iter()
+        .map(|t| super::fuzzy::max_edits(t.text.len()))
+        .sum();
+    EditLimit {
+        edits: super::fuzzy::max_edits(joined).min(each),
+        single: window.len() == 1,
+    }
 }
 
 /// The answer the error model gives for a word among these candidates.
@@ -735,11 +759,12 @@ fn weigh<'h>(
     lex: &Lexicon,
     key: &str,
     text: &str,
-    single: bool,
+    limit: EditLimit,
     hits: impl Iterator<Item = &'h FuzzyHit>,
 ) -> Fuzzy {
+    let single = limit.single;
     let model = ErrorModel::builtin();
-    let limit = super::fuzzy::max_edits(key.len()) as f32;
+    let limit = limit.edits as f32;
     // (name, weighted cost, similarity), the cheapest name of each drug.
     let mut cands: Vec<(NameId, f32, f32)> = Vec::new();
     for h in hits {

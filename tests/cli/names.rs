@@ -242,6 +242,18 @@ fn the_letter_g_of_a_name_is_not_grams() {
 }
 
 #[test]
+fn words_taken_together_carry_no_more_edits_than_each_could_alone() {
+    // `d gulo` joined is one letter from Diulo (metolazone), but `gulo` is too short to carry
+    // an edit of its own; long words split in two still find their drug with a slip in one.
+    assert_no_flag("d-gulo", &[]);
+    assert_no_flag(
+        "d-glycero-d-gulo-heptonic acid, monosodium salt",
+        &["glycerin", "sodium chloride"],
+    );
+    assert_flags("atorva statn 20", &["atorvastatin"]);
+}
+
+#[test]
 fn a_bracketed_brand_that_contradicts_the_generic_does_not_override_it() {
     let records = screen("Clonidine 0.15 MG Oral Capsule [Mirfat]");
     assert!(flags(&records).is_empty(), "{records:#?}");
