@@ -392,7 +392,11 @@ pub fn run(cli: Cli) -> Result<(Exit, Vec<String>)> {
         Exit::Success
     };
 
-    let mut messages = outcome.messages;
+    let mut messages = if g.quiet {
+        outcome.messages
+    } else {
+        outcome.notes.into_iter().chain(outcome.messages).collect()
+    };
     if g.quiet
         && exit == Exit::FailOn
         && let Some(s) = outcome.summary

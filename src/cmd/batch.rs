@@ -304,6 +304,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     Ok(Outcome {
         summary: Some(summary),
         messages,
+        notes: reader.notes,
     })
 }
 
@@ -414,8 +415,10 @@ struct Reader<'o> {
     current: Option<EntrySource>,
     rows_in_source: u64,
     seq: u64,
-    /// Notes for stderr (the columns read, a source without records).
+    /// Warnings for stderr (a source without records).
     messages: Vec<String>,
+    /// Notes for stderr (the columns read).
+    notes: Vec<String>,
     /// Each source opened: its name and medication columns.
     columns: Vec<(String, String)>,
     /// Input records read (a record with several medication entries counts once).
@@ -433,6 +436,7 @@ impl<'o> Reader<'o> {
             rows_in_source: 0,
             seq: 0,
             messages: Vec::new(),
+            notes: Vec::new(),
             columns: Vec::new(),
             records_read: 0,
             last_row: 0,
@@ -453,7 +457,7 @@ impl<'o> Reader<'o> {
                     columns.extra = CONTEXT_COLUMNS.to_vec();
                 }
                 let rdr = EntrySource::open(src.clone(), columns.format, &columns)?;
-                self.messages.push(rdr.description().to_owned());
+                self.notes.push(rdr.description().to_owned());
                 self.columns.push((rdr.name(), rdr.columns()));
                 self.current = Some(rdr);
                 self.rows_in_source = 0;

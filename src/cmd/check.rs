@@ -127,7 +127,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
         )?;
     }
     let summary = w.finish()?;
-    let mut messages = list.messages;
+    let mut messages = Vec::new();
     if summary.errors > 0 {
         messages.push(format!(
             "{} of {} entries could not be read",
@@ -140,6 +140,7 @@ pub fn run(ctx: &Context, opts: &Options, out: &mut dyn Write) -> Result<Outcome
     Ok(Outcome {
         summary: Some(summary),
         messages,
+        notes: list.notes,
     })
 }
 

@@ -164,7 +164,8 @@ fn outcome(parts: &[Part], patients: u64, totals: Summary) -> Outcome {
     let records: u64 = parts.iter().map(|p| p.records).sum();
     Outcome {
         summary: Some(totals),
-        messages: vec![format!(
+        messages: Vec::new(),
+        notes: vec![format!(
             "merged {records} summary {} of {} {} into {patients} {}",
             if records == 1 { "record" } else { "records" },
             parts.len(),

@@ -74,8 +74,12 @@ impl Context {
 pub struct Outcome {
     /// Counts of findings, for commands that screen.
     pub summary: Option<Summary>,
-    /// Lines for stderr.
+    /// Lines for stderr that need the caller's attention (records that could not be read, a
+    /// column that looks wrong).
     pub messages: Vec<String>,
+    /// Lines for stderr that say what was done (the columns read, the records merged): left out
+    /// with `--quiet`, before the messages otherwise.
+    pub notes: Vec<String>,
 }
 
 impl Outcome {

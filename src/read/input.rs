@@ -119,7 +119,7 @@ pub struct List {
     /// Whether the column was named with `--med-column`.
     pub column_given: bool,
     /// Lines for stderr: what was read, and how.
-    pub messages: Vec<String>,
+    pub notes: Vec<String>,
 }
 
 /// Reads one patient's list: a table when a medication column is named or found in the header
@@ -162,7 +162,7 @@ pub fn read_list(src: &Source, opts: &ListOptions) -> Result<List> {
         };
         let (_, med, _) = numbered_columns(&cols)?;
         list.columns = format!("column {}", med + 1);
-        list.messages.push(format!(
+        list.notes.push(format!(
             "{origin}: no header; medication column {}",
             med + 1
         ));
@@ -185,8 +185,7 @@ pub fn read_list(src: &Source, opts: &ListOptions) -> Result<List> {
                 bail!(why.message(&name, &header.fields));
             }
             if !opened.origin.is_empty() {
-                list.messages
-                    .push(format!("{origin}: one entry per {unit}"));
+                list.notes.push(format!("{origin}: one entry per {unit}"));
             }
             let reader = BufReader::with_capacity(1 << 16, opened.reader);
             list.entries = if opened.sheet {
@@ -200,7 +199,7 @@ pub fn read_list(src: &Source, opts: &ListOptions) -> Result<List> {
         }
     };
     list.columns = columns::names(&header.fields, &meds);
-    list.messages.push(format!(
+    list.notes.push(format!(
         "{origin}: {}",
         columns::describe(&header.fields, &meds, None)
     ));

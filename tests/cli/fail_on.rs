@@ -58,6 +58,51 @@ fn quiet_prints_nothing_on_success() {
 }
 
 #[test]
+fn quiet_prints_nothing_on_success_for_files_batches_and_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let meds = dir.path().join("meds.csv");
+    std::fs::write(&meds, "patient,medication\nP1,lipitor\nP2,metformin\n").unwrap();
+    let summary = dir.path().join("summary.csv");
+    crampcheck()
+        .args(["batch", "--summary", "--format", "csv", "-o"])
+        .arg(&summary)
+        .arg(&meds)
+        .assert()
+        .success();
+    let runs: [Vec<std::ffi::OsString>; 3] = [
+        vec!["check".into(), "--file".into(), meds.clone().into()],
+        vec!["batch".into(), meds.clone().into()],
+        vec!["merge-summaries".into(), summary.clone().into()],
+    ];
+    for args in runs {
+        crampcheck()
+            .arg("-q")
+            .args(&args)
+            .assert()
+            .success()
+            .stdout("")
+            .stderr("");
+        // Without it, stderr says what was read.
+        crampcheck()
+            .args(&args)
+            .assert()
+            .success()
+            .stderr(predicate::str::is_empty().not());
+    }
+}
+
+#[test]
+fn quiet_still_warns_of_records_that_could_not_be_read() {
+    crampcheck()
+        .args(["batch", "-q", "-"])
+        .write_stdin("patient,medication\nP1,\"lipitor\n")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains("could not be read"));
+}
+
+#[test]
 fn quiet_says_why_on_stderr_when_fail_on_fires() {
     crampcheck()
         .args(["check", "-q", "--fail-on", "warning", "quinine"])
