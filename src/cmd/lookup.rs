@@ -68,6 +68,14 @@ fn why(f: &Finding) -> String {
         }
         // What the combination word after the drug says, and why.
         (_, Some(How::Suffix)) => f.note.clone(),
+        // A name with two meanings, or one that products of different markets share: the note
+        // says which.
+        (Status::Review, _) if !f.note.is_empty() => f.note.clone(),
+        (Status::Review, _) if !f.candidates.contains(" | ") => format!(
+            "the nearest name is a target, but not near enough to be sure ({}): a person must \
+             decide",
+            f.candidates
+        ),
         (Status::Review, _) => format!(
             "two drugs are about equally close ({}); one is a target, so a person must decide",
             f.candidates

@@ -181,3 +181,18 @@ fn lookup_without_a_name_is_a_usage_error() {
         .stdout("")
         .stderr(predicate::str::contains("Usage"));
 }
+
+#[test]
+fn a_review_says_why_in_its_own_terms() {
+    let t = trails(&["hydro-d", "riprazo", "maxide"]);
+    let why = |i: usize| t[i].findings[0].why.clone();
+    // A name with a second meaning: the reason the project recorded.
+    assert!(why(0).contains("disinfectant"), "{t:#?}");
+    // One name, different products in different markets.
+    assert!(why(1).contains("different markets"), "{t:#?}");
+    // Two drugs about equally likely, both named.
+    assert!(
+        why(2).contains("equally close") && why(2).contains("maxidex"),
+        "{t:#?}"
+    );
+}
