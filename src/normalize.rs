@@ -38,6 +38,12 @@ pub struct Normalized {
     pub has_number: bool,
     /// Whether something was dropped since the last token (see [`Token::after_gap`]).
     gap: bool,
+    /// Whether the last word was `sans`, `without`…: the next word is what the product is
+    /// without.
+    without: bool,
+    /// Whether the last word was `free` right after a word: unless `acid` or `base` comes next
+    /// (`fenofibrate free acid`, a chemical form), that word is what the product is free of.
+    free: bool,
 }
 
 impl Normalized {
@@ -72,8 +78,10 @@ pub fn normalize(text: &str) -> Normalized {
         let first = out.tokens.len();
         push_raw(&folded[start..i], &mut out);
         if depth > 0 {
-            out.tokens[first..]
+            // (`free` may have taken a word back, so the new tokens start at `first` or before.)
+            out.tokens
                 .iter_mut()
+                .skip(first)
                 .for_each(|t| t.bracketed = true);
         }
         match c {
@@ -82,6 +90,9 @@ pub fn normalize(text: &str) -> Normalized {
             _ => {}
         }
         start = i + c.len_utf8();
+    }
+    if std::mem::take(&mut out.free) {
+        out.tokens.pop();
     }
     out
 }
@@ -162,6 +173,12 @@ fn is_vitamin_word(raw: &str) -> bool {
         && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// A vitamin's letter, alone or with its number (`c`, `d3`, `b12`).
+fn is_vitamin_letter(word: &str) -> bool {
+    let b = word.as_bytes();
+    matches!(b.first(), Some(b'a'..=b'k')) && b[1..].iter().all(u8::is_ascii_digit) && b.len() <= 3
+}
+
 /// `g` right after a word (`penicillin g potassium`, `immunoglobulin g`, `brilliant blue g`) is a
 /// letter of the name; after a number or a unit (`1 g`, `2g`, `mg/g`) it is grams.
 fn is_letter_of_a_name(word: &str, out: &Normalized) -> bool {
@@ -185,7 +202,51 @@ fn push_part(part: &str, digit: bool, out: &mut Normalized) {
 }
 
 fn push_word(word: &str, out: &mut Normalized) {
-    if word.is_empty() || (is_noise(word) && !is_letter_of_a_name(word, out)) {
+    if word.is_empty() {
+        return;
+    }
+    // What a product is free of is not in it: `sucrose free`, `sugar-free`, `sans sucre`,
+    // `without preservative`.
+    if std::mem::take(&mut out.without) {
+        out.gap = true;
+        return;
+    }
+    if std::mem::take(&mut out.free) {
+        if matches!(word, "acid" | "base") {
+            out.tokens.push(Token {
+                text: "free".to_owned(),
+                kind: TokenKind::Word,
+                bracketed: false,
+                after_gap: false,
+            });
+        } else {
+            out.tokens.pop();
+            out.gap = true;
+        }
+    }
+    if word == "free" {
+        if out.gap || out.tokens.is_empty() {
+            out.gap = true;
+        } else {
+            out.free = true;
+        }
+        return;
+    }
+    if matches!(word, "sans" | "without" | "ohne" | "senza") {
+        out.without = true;
+        out.gap = true;
+        return;
+    }
+    // `vitamine d3`, `vitamina c` (French, German, Spanish…): the word is `vitamin`, not the
+    // run-together `vitamin e` or `vitamin a`.
+    if !out.gap
+        && is_vitamin_letter(word)
+        && let Some(last) = out.tokens.last_mut()
+        && matches!(last.text.as_str(), "vitamine" | "vitamina")
+    {
+        last.text = "vitamin".to_owned();
+    }
+    if is_noise(word) && !is_letter_of_a_name(word, out) {
         out.gap |= !word.is_empty();
         return;
     }
@@ -593,6 +654,7 @@ const SALTS: &[&str] = &[
     "hydrochloridum",
     "hydrox",
     "hydroxide",
+    "hydroxyde",
     "idrato",
     "isethionate",
     "kalium",
@@ -689,6 +751,32 @@ mod tests {
         assert_eq!(words("furosemide 40 mg PO BID"), "furosemide");
         assert_eq!(words("metolazone 2.5mg p.o. b.i.d."), "metolazone");
         assert_eq!(words("Forteo pen 600 mcg/2.4 mL"), "forteo");
+    }
+
+    #[test]
+    fn what_a_product_is_free_of_is_not_in_it() {
+        assert_eq!(words("KOFFEX DM (SUCROSE FREE)"), "koffex dm");
+        assert_eq!(words("Balminil DM sugar-free"), "balminil dm");
+        assert_eq!(
+            words("BRONCHOPHAN EXPECTORANT (SANS SUCROSE)"),
+            "bronchophan expectorant"
+        );
+        assert_eq!(words("lasix without sugar"), "lasix");
+        assert_eq!(words("free"), "");
+        assert_eq!(words("sucrose free 5 mg"), "");
+        // `free acid`, `free base`: a chemical form, kept.
+        assert_eq!(words("fenofibrate free acid"), "fenofibrate free acid");
+        assert_eq!(words("intron a hsa-free"), "intron a");
+    }
+
+    #[test]
+    fn vitamine_and_vitamina_before_a_letter_are_the_word_vitamin() {
+        assert_eq!(
+            words("CHOLECALCIFEROL (VITAMINE D3)"),
+            "cholecalciferol vitamin d3"
+        );
+        assert_eq!(words("vitamina c 500 mg"), "vitamin c");
+        assert_eq!(words("vitamine 400 iu"), "vitamine");
     }
 
     #[test]

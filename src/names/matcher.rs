@@ -179,7 +179,8 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
 /// A name in brackets that spells out the name before it (`IRON (IRON SUCROSE)`) replaces it. A
 /// guessed name in brackets (`Clonidine 0.15 MG Oral Capsule [Mirfat]`) that is none of the drugs
 /// named outside the brackets does not add a drug: the named generic wins, and the bracketed word
-/// is reported as unmatched. An exact bracketed name is kept (a brand is evidence of its own).
+/// is reported as unmatched. An exact bracketed name is kept (a brand is evidence of its own): a
+/// brand goes to review with the names outside, a generic name is a finding of its own.
 fn bracket_conflicts(
     lex: &Lexicon,
     tokens: &[Token],
@@ -220,6 +221,12 @@ fn bracket_conflicts(
         if matches!(p.hit.how, How::Fuzzy | How::Ending | How::Shorthand) {
             unmatched.push(p.hit.text.clone());
             return false;
+        }
+        // A substance named in brackets (`(VITAMINE D3)`, `(WITH PRESERVATIVE, BENZYL
+        // ALCOHOL)`, `(équivalent à 300 mg de tétracycline base)`) says what else is in the
+        // product or what it amounts to: a finding of its own, no contradiction of the name.
+        if lex.is_generic(p.hit.name) {
+            return true;
         }
         if p.hit.review.is_empty() {
             p.hit.review = std::iter::once(p.hit.name)
@@ -455,7 +462,9 @@ fn qualified(lex: &Lexicon, window: &[Token]) -> Option<Hit> {
             lex.key(id)
                 .strip_prefix(spaced.as_str())
                 .and_then(|rest| rest.strip_prefix(' '))
-                .is_some_and(|last| !last.is_empty() && !last.contains(' '))
+                .is_some_and(|last| {
+                    !last.is_empty() && !last.contains(' ') && !adds_a_drug(lex, last)
+                })
         })
         .collect();
     let &first = names.iter().min_by_key(|&&id| (lex.key(id).len(), id))?;
@@ -476,6 +485,13 @@ fn qualified(lex: &Lexicon, window: &[Token]) -> Option<Hit> {
         review,
         ..exact(lex, first, spaced, How::Vocabulary)
     })
+}
+
+/// Whether a name's last word brings a drug of its own, or makes the name a combination product
+/// (`sandoz losartan hct`, `mint-losartan/hctz`, `… plus`): words without it name less than
+/// the longer name, so they are not that name.
+fn adds_a_drug(lex: &Lexicon, word: &str) -> bool {
+    (word.len() > 1 && is_combination_word(word)) || lex.lookup(word).is_some()
 }
 
 fn exact(_lex: &Lexicon, name: NameId, text: String, how: How) -> Hit {

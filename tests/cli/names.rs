@@ -254,6 +254,32 @@ fn words_taken_together_carry_no_more_edits_than_each_could_alone() {
 }
 
 #[test]
+fn register_labels_of_products_without_a_target_flag_nothing_and_need_no_review() {
+    // Label lines of the Canadian and French registers: what a product is free of, a substance
+    // named in brackets, a French salt word, `vitamine` before its letter, a generic's company
+    // before a name that has a combination word after it.
+    assert_no_flag(
+        "KOFFEX DM (SUCROSE FREE)",
+        &["dextromethorphan hydrobromide"],
+    );
+    assert_no_flag(
+        "FAMOTIDINE OMEGA  -(WITH PRESERVATIVE,BENZYL ALCOHOL)",
+        &["famotidine", "benzyl alcohol"],
+    );
+    assert_no_flag(
+        "MAALOX MAUX D'ESTOMAC HYDROXYDE D'ALUMINIUM/HYDROXYDE DE MAGNESIUM 400 mg/400 mg, comprimé à croquer",
+        &["aluminum", "magnesium", "maalox"],
+    );
+    assert_no_flag(
+        "ACIDE ALENDRONIQUE/CHOLECALCIFEROL (VITAMINE D3) ZENTIVA 70 mg/2 800 UI, comprimé",
+        &["alendron", "cholecalciferol"],
+    );
+    assert_no_flag("SANDOZ LOSARTAN", &["losartan"]);
+    assert_no_flag("MINT-LOSARTAN", &["losartan"]);
+    assert_flags("SANDOZ LOSARTAN HCT", &["hydrochlorothiazide"]);
+}
+
+#[test]
 fn a_bracketed_brand_that_contradicts_the_generic_does_not_override_it() {
     let records = screen("Clonidine 0.15 MG Oral Capsule [Mirfat]");
     assert!(flags(&records).is_empty(), "{records:#?}");
