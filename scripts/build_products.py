@@ -870,10 +870,9 @@ def build(src):
     for m in ("CA", "EU", "FR", "UK"):
         stats[f"rows with market {m}"] = by_market[m]
 
-    # Round-trip fixture: every product with a target, and every k-th other product per source.
+    # Round-trip fixture: every product, with a target or not.
     fixture = []
     per_source = Counter()
-    SAMPLE_PER_SOURCE = 700
     for source in ("dpd", "bdpm", "ema", "wu2019"):
         ps = [p for p in products if p.source == source and p.ingredients]
         others = []
@@ -884,8 +883,7 @@ def build(src):
                 per_source[(source, "target")] += 1
             else:
                 others.append(p)
-        k = max(1, len(others) // SAMPLE_PER_SOURCE)
-        for p in others[::k][:SAMPLE_PER_SOURCE]:
+        for p in others:
             fixture.append((source, p.market, p.id, p.label, ""))
             per_source[(source, "other")] += 1
     for (s, kind), c in sorted(per_source.items()):

@@ -624,6 +624,7 @@ const SALTS: &[&str] = &[
     "dipropionate",
     "disodique",
     "disodium",
+    "ditromethamine",
     "embonate",
     "enanthate",
     "epolamine",

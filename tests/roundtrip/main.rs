@@ -1,7 +1,7 @@
 //! The register round trip: every product of the four open registers that contains a target
 //! (built by `scripts/build_products.py` into `products.tsv`) must flag exactly its target
-//! ingredients when its raw label line is screened by the real binary, and a sample of the
-//! other products must flag nothing. Known exceptions (`exceptions.tsv`) may cover at most 1%.
+//! ingredients when its raw label line is screened by the real binary, and every other product
+//! must flag nothing. Known exceptions (`exceptions.tsv`) may cover at most 1%.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
