@@ -228,6 +228,15 @@ fn bracket_conflicts(
         if lex.is_generic(p.hit.name) {
             return true;
         }
+        // An English word in brackets that is also the name of some product without a target
+        // (`(AQUEOUS)`, `(MULTI-ELECTROLYTE INJECTION)`) describes the product named before it.
+        // (A target's brand, `(Foster)`, still goes to review.)
+        if !p.hit.text.contains(' ')
+            && wording::is_wording(&p.hit.text)
+            && !involves_target(lex, p.hit.name)
+        {
+            return false;
+        }
         if p.hit.review.is_empty() {
             p.hit.review = std::iter::once(p.hit.name)
                 .chain(outside.iter().copied())
