@@ -373,3 +373,19 @@ fn names_with_digits_are_kept() {
         "{records:#?}"
     );
 }
+
+#[test]
+fn a_bracketed_english_word_describes_the_product_unless_it_is_a_target_brand() {
+    assert_no_flag(
+        "OMEGA ALLERGENIC EXTRACTS - POLLENS (AQUEOUS)",
+        &["allergenic extracts"],
+    );
+    // Foster (beclometasone with formoterol) is a target's brand: still a question.
+    let records = screen("budesonide inhaler (Foster)");
+    assert!(
+        records
+            .iter()
+            .any(|r| r.status == Status::Review && r.ingredient.contains("formoterol")),
+        "{records:#?}"
+    );
+}
