@@ -44,6 +44,10 @@ pub struct Normalized {
     /// Whether the last word was `free` right after a word: unless `acid` or `base` comes next
     /// (`fenofibrate free acid`, a chemical form), that word is what the product is free of.
     free: bool,
+    /// Whether the last thing read was a number (so that `mg` after it is milligrams).
+    after_number: bool,
+    /// Whether the last word was `mg` not after a number: before a salt word it is magnesium.
+    magnesium: bool,
 }
 
 impl Normalized {
@@ -173,6 +177,41 @@ fn is_vitamin_word(raw: &str) -> bool {
         && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// The anion of an element's salt, written after the element's symbol.
+fn is_anion(word: &str) -> bool {
+    matches!(
+        word,
+        "oxide"
+            | "hydroxide"
+            | "chloride"
+            | "citrate"
+            | "carbonate"
+            | "bicarbonate"
+            | "sulfate"
+            | "sulphate"
+            | "gluconate"
+            | "lactate"
+            | "acetate"
+            | "phosphate"
+            | "fumarate"
+            | "glycinate"
+    )
+}
+
+/// The element a symbol stands for before the anion of its salt (`mg` is read as a word only
+/// there; iron's salts are named ferrous).
+fn element(symbol: &str) -> Option<&'static str> {
+    Some(match symbol {
+        "k" => "potassium",
+        "na" => "sodium",
+        "ca" => "calcium",
+        "zn" => "zinc",
+        "li" => "lithium",
+        "fe" => "ferrous",
+        _ => return None,
+    })
+}
+
 /// A vitamin's letter, alone or with its number (`c`, `d3`, `b12`).
 fn is_vitamin_letter(word: &str) -> bool {
     let b = word.as_bytes();
@@ -189,6 +228,7 @@ fn is_letter_of_a_name(word: &str, out: &Normalized) -> bool {
 fn push_part(part: &str, digit: bool, out: &mut Normalized) {
     if digit {
         out.has_number |= part.bytes().any(|b| b.is_ascii_digit());
+        out.after_number |= part.bytes().any(|b| b.is_ascii_digit());
         out.gap = true;
     } else if !part.contains('.') {
         push_word(part, out);
@@ -237,6 +277,31 @@ fn push_word(word: &str, out: &mut Normalized) {
         out.gap = true;
         return;
     }
+    // An element's symbol before the anion of its salt (`Mg oxide`, `K chloride`, `Li
+    // carbonate`, `Fe sulfate`): the element's name. `mg` after a number is milligrams.
+    let after_number = std::mem::take(&mut out.after_number);
+    if is_anion(word) {
+        if std::mem::take(&mut out.magnesium) {
+            out.tokens.push(Token {
+                text: "magnesium".to_owned(),
+                kind: TokenKind::Salt,
+                bracketed: false,
+                after_gap: false,
+            });
+            out.gap = false;
+        } else if !out.gap
+            && let Some(last) = out.tokens.last_mut()
+            && let Some(name) = element(&last.text)
+        {
+            last.text = name.to_owned();
+            last.kind = if is_salt(name) {
+                TokenKind::Salt
+            } else {
+                TokenKind::Word
+            };
+        }
+    }
+    out.magnesium = word == "mg" && !after_number;
     // `vitamine d3`, `vitamina c` (French, German, Spanish…): the word is `vitamin`, not the
     // run-together `vitamin e` or `vitamin a`.
     if !out.gap
@@ -768,6 +833,18 @@ mod tests {
         // `free acid`, `free base`: a chemical form, kept.
         assert_eq!(words("fenofibrate free acid"), "fenofibrate free acid");
         assert_eq!(words("intron a hsa-free"), "intron a");
+    }
+
+    #[test]
+    fn an_element_symbol_before_the_anion_of_its_salt_is_the_element() {
+        assert_eq!(words("Mg oxide 400 mg"), "magnesium oxide");
+        assert_eq!(words("K chloride 20 mEq"), "potassium chloride");
+        assert_eq!(words("Ca carbonate 1250 mg"), "calcium carbonate");
+        assert_eq!(words("Fe sulfate 325 mg"), "ferrous sulfate");
+        assert_eq!(words("Li carbonate 300 mg"), "lithium carbonate");
+        // After a number, mg is milligrams.
+        assert_eq!(words("metformin 500 mg citrate"), "metformin citrate");
+        assert_eq!(words("mg"), "");
     }
 
     #[test]

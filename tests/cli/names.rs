@@ -389,3 +389,20 @@ fn a_bracketed_english_word_describes_the_product_unless_it_is_a_target_brand() 
         "{records:#?}"
     );
 }
+
+#[test]
+fn an_element_symbol_before_its_anion_names_the_salt() {
+    for (entry, salt) in [
+        ("Mg oxide 400 mg", "magnesium oxide"),
+        ("K chloride 20 mEq", "potassium chloride"),
+        ("Li carbonate 300 mg", "lithium carbonate"),
+    ] {
+        let records = screen(entry);
+        assert!(
+            records
+                .iter()
+                .all(|r| r.status == Status::Clear && r.ingredient == salt),
+            "{entry}: {records:#?}"
+        );
+    }
+}
