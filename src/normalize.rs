@@ -214,8 +214,8 @@ fn element(symbol: &str) -> Option<&'static str> {
 
 /// A vitamin's letter, alone or with its number (`c`, `d3`, `b12`).
 fn is_vitamin_letter(word: &str) -> bool {
-    let b = word.as_bytes();
-    matches!(b.first(), Some(b'a'..=b'k')) && b[1..].iter().all(u8::is_ascii_digit) && b.len() <= 3
+    matches!(word.as_bytes().first(), Some(b'a'..=b'k'))
+        && (word.len() == 1 || is_vitamin_word(word))
 }
 
 /// `g` right after a word (`penicillin g potassium`, `immunoglobulin g`, `brilliant blue g`) is a
@@ -227,8 +227,9 @@ fn is_letter_of_a_name(word: &str, out: &Normalized) -> bool {
 /// One part of a run: a number (noted, never a name) or letters with their dots.
 fn push_part(part: &str, digit: bool, out: &mut Normalized) {
     if digit {
-        out.has_number |= part.bytes().any(|b| b.is_ascii_digit());
-        out.after_number |= part.bytes().any(|b| b.is_ascii_digit());
+        let number = part.bytes().any(|b| b.is_ascii_digit());
+        out.has_number |= number;
+        out.after_number |= number;
         out.gap = true;
     } else if !part.contains('.') {
         push_word(part, out);
@@ -242,64 +243,12 @@ fn push_part(part: &str, digit: bool, out: &mut Normalized) {
 }
 
 fn push_word(word: &str, out: &mut Normalized) {
-    if word.is_empty() {
+    if word.is_empty() || free_of(word, out) {
         return;
     }
-    // What a product is free of is not in it: `sucrose free`, `sugar-free`, `sans sucre`,
-    // `without preservative`.
-    if std::mem::take(&mut out.without) {
-        out.gap = true;
-        return;
-    }
-    if std::mem::take(&mut out.free) {
-        if matches!(word, "acid" | "base") {
-            out.tokens.push(Token {
-                text: "free".to_owned(),
-                kind: TokenKind::Word,
-                bracketed: false,
-                after_gap: false,
-            });
-        } else {
-            out.tokens.pop();
-            out.gap = true;
-        }
-    }
-    if word == "free" {
-        if out.gap || out.tokens.is_empty() {
-            out.gap = true;
-        } else {
-            out.free = true;
-        }
-        return;
-    }
-    if matches!(word, "sans" | "without" | "ohne" | "senza") {
-        out.without = true;
-        out.gap = true;
-        return;
-    }
-    // An element's symbol before the anion of its salt (`Mg oxide`, `K chloride`, `Li
-    // carbonate`, `Fe sulfate`): the element's name. `mg` after a number is milligrams.
     let after_number = std::mem::take(&mut out.after_number);
     if is_anion(word) {
-        if std::mem::take(&mut out.magnesium) {
-            out.tokens.push(Token {
-                text: "magnesium".to_owned(),
-                kind: TokenKind::Salt,
-                bracketed: false,
-                after_gap: false,
-            });
-            out.gap = false;
-        } else if !out.gap
-            && let Some(last) = out.tokens.last_mut()
-            && let Some(name) = element(&last.text)
-        {
-            last.text = name.to_owned();
-            last.kind = if is_salt(name) {
-                TokenKind::Salt
-            } else {
-                TokenKind::Word
-            };
-        }
+        name_the_element(out);
     }
     out.magnesium = word == "mg" && !after_number;
     // `vitamine d3`, `vitamina c` (French, German, Spanish…): the word is `vitamin`, not the
@@ -312,20 +261,78 @@ fn push_word(word: &str, out: &mut Normalized) {
         last.text = "vitamin".to_owned();
     }
     if is_noise(word) && !is_letter_of_a_name(word, out) {
-        out.gap |= !word.is_empty();
+        out.gap = true;
         return;
     }
-    let kind = if is_salt(word) {
+    let after_gap = std::mem::take(&mut out.gap);
+    out.tokens.push(token(word, after_gap));
+}
+
+/// A word of a name, a salt word or not.
+fn token(word: &str, after_gap: bool) -> Token {
+    Token {
+        text: word.to_owned(),
+        kind: kind_of(word),
+        bracketed: false,
+        after_gap,
+    }
+}
+
+fn kind_of(word: &str) -> TokenKind {
+    if is_salt(word) {
         TokenKind::Salt
     } else {
         TokenKind::Word
-    };
-    out.tokens.push(Token {
-        text: word.to_owned(),
-        kind,
-        bracketed: false,
-        after_gap: std::mem::take(&mut out.gap),
-    });
+    }
+}
+
+/// What a product is free of is not in it: `sucrose free`, `sugar-free`, `sans sucre`, `without
+/// preservative` (`free acid`, `free base` are chemical forms, kept). Whether `word` was taken
+/// up here.
+fn free_of(word: &str, out: &mut Normalized) -> bool {
+    if std::mem::take(&mut out.without) {
+        out.gap = true;
+        return true;
+    }
+    if std::mem::take(&mut out.free) {
+        if matches!(word, "acid" | "base") {
+            out.tokens.push(token("free", false));
+        } else {
+            out.tokens.pop();
+            out.gap = true;
+        }
+    }
+    if word == "free" {
+        if out.gap || out.tokens.is_empty() {
+            out.gap = true;
+        } else {
+            out.free = true;
+        }
+        return true;
+    }
+    if matches!(word, "sans" | "without" | "ohne" | "senza") {
+        out.without = true;
+        out.gap = true;
+        return true;
+    }
+    false
+}
+
+/// Before the anion of a salt, an element's symbol is the element (`Mg oxide`, `K chloride`, `Li
+/// carbonate`, `Fe sulfate`); `mg` after a number is milligrams and was dropped as such.
+fn name_the_element(out: &mut Normalized) {
+    if std::mem::take(&mut out.magnesium) {
+        out.tokens.push(token("magnesium", false));
+        out.gap = false;
+    } else if !out.gap
+        && let Some(last) = out.tokens.last_mut()
+        && let Some(name) = element(&last.text)
+    {
+        *last = Token {
+            bracketed: last.bracketed,
+            ..token(name, last.after_gap)
+        };
+    }
 }
 
 /// Words that never carry a drug's identity: units, dose forms, release forms, routes, devices,

@@ -98,7 +98,7 @@ pub fn build(text: &str, origin: &str, products: Option<(&str, &str)>) -> Result
     for (name, substance) in rows {
         let key = normalize::key(name);
         // A key of one or two letters (`r/amp` → `r`) would make a stray letter a drug.
-        if key.len() < 3 || loses_a_letter(name) {
+        if unusable(name, &key) {
             continue;
         }
         let s = sid(substance);
@@ -127,7 +127,7 @@ pub fn build(text: &str, origin: &str, products: Option<(&str, &str)>) -> Result
     }
     for (head, s) in qualified {
         let key = normalize::key(&head);
-        if key.len() < 3 || loses_a_letter(&head) || plain.contains(&key) {
+        if unusable(&head, &key) || plain.contains(&key) {
             continue;
         }
         let entry = names
@@ -140,7 +140,7 @@ pub fn build(text: &str, origin: &str, products: Option<(&str, &str)>) -> Result
     for (_, ingredients) in &product_rows {
         for &i in ingredients {
             let key = normalize::key(i);
-            if key.len() < 3 || loses_a_letter(i) || names.contains_key(&key) {
+            if unusable(i, &key) || names.contains_key(&key) {
                 continue;
             }
             names.insert(key, (i.to_owned(), vec![vec![sid(i)]]));
@@ -148,7 +148,7 @@ pub fn build(text: &str, origin: &str, products: Option<(&str, &str)>) -> Result
     }
     for (name, ingredients) in product_rows {
         let key = normalize::key(name);
-        if key.len() < 3 || loses_a_letter(name) {
+        if unusable(name, &key) {
             continue;
         }
         let entry = names
@@ -325,18 +325,19 @@ fn key_table(keys: &[&str], compact: &[&str]) -> Vec<u32> {
     table
 }
 
-/// Whether normalizing a name drops a one-letter word (`vitamin q` would become `vitamin`, and then
-/// stand for every vitamin): such a name is left out rather than indexed under a wrong key.
-/// (`penicillin g potassium` keeps its `g`, so it is indexed.)
-fn loses_a_letter(name: &str) -> bool {
+/// Whether a name's key (`normalize::key` of it) is no key to index it under: one of one or two
+/// letters (`r/amp` → `r` would make a stray letter a drug), or one that dropped a one-letter
+/// word of the name (`vitamin q` would become `vitamin`, and then stand for every vitamin; the
+/// `g` of `penicillin g potassium` is kept, so it is indexed).
+fn unusable(name: &str, key: &str) -> bool {
     let noise_letters = |words: &mut dyn Iterator<Item = &str>| {
         words
             .filter(|w| w.len() == 1 && normalize::is_noise(&w.to_ascii_lowercase()))
             .count()
     };
-    let key = normalize::key(name);
-    noise_letters(&mut name.split(|c: char| !c.is_ascii_alphanumeric()))
-        > noise_letters(&mut key.split(' '))
+    key.len() < 3
+        || noise_letters(&mut name.split(|c: char| !c.is_ascii_alphanumeric()))
+            > noise_letters(&mut key.split(' '))
 }
 
 /// A substance's key without salt and hydrate words (`atorvastatin calcium trihydrate` →
@@ -573,19 +574,22 @@ mod tests {
         assert_eq!(bare, full);
     }
 
+    /// The substance sets a key stands for, by substance name.
+    fn substance_sets<'a>(v: VocabIndex<'a>, key: &str) -> Vec<Vec<&'a str>> {
+        let i = v.lookup(key).unwrap();
+        v.substance_sets(i)
+            .iter()
+            .map(|set| set.iter().map(|&s| v.substance(s)).collect())
+            .collect()
+    }
+
     #[test]
     fn a_qualified_name_gives_its_head_a_meaning_only_where_the_head_is_not_listed_plainly() {
         let tsv = "name\tsubstance\ntmp\ttrimethoprim\ntmp (thiamine ester)\tmonophosphothiamine\n\
                    tmp (psoralen)\ttrioxsalen\nvitamin d (cholecalciferol)\tcholecalciferol\n";
         let blob = build_from_tsv(tsv, "t").unwrap();
         let v = VocabIndex::read(&blob);
-        let sets = |key: &str| -> Vec<Vec<&str>> {
-            let i = v.lookup(key).unwrap();
-            v.substance_sets(i)
-                .iter()
-                .map(|set| set.iter().map(|&s| v.substance(s)).collect())
-                .collect()
-        };
+        let sets = |key: &str| substance_sets(v, key);
         assert_eq!(sets("tmp"), vec![vec!["trimethoprim"]]);
         assert_eq!(
             sets("tmp thiamine ester"),
@@ -609,13 +613,7 @@ mod tests {
                         lipitor\tatorvastatin calcium\tCA\n";
         let blob = build(TSV, "t.tsv", Some(("p.tsv", products))).unwrap();
         let v = VocabIndex::read(&blob);
-        let names = |key: &str| -> Vec<Vec<&str>> {
-            let i = v.lookup(key).unwrap();
-            v.substance_sets(i)
-                .iter()
-                .map(|set| set.iter().map(|&s| v.substance(s)).collect())
-                .collect()
-        };
+        let names = |key: &str| substance_sets(v, key);
         assert_eq!(
             names("atacand plus"),
             vec![vec!["candesartan cilexetil", "hydrochlorothiazide"]]
