@@ -62,6 +62,9 @@ pub enum Kind {
     Cramp,
     /// Quinine and its salts: a warning, not a cause.
     Quinine,
+    /// A drug class named without the drug (`statin`, `water pill`): flagged with the class's
+    /// figure, and left out when the entry names a drug of the knowledge base as well.
+    Class,
 }
 
 /// How an alias relates to its ingredients.
@@ -342,7 +345,10 @@ fn parse_drugs(file: &str, text: &str, sources: &[Source]) -> Result<Vec<Drug>> 
         let kind = match rec.get(2).unwrap_or_default() {
             "cramp" => Kind::Cramp,
             "quinine" => Kind::Quinine,
-            other => bail!("{file}:{line}: kind must be `cramp` or `quinine`, found `{other}`"),
+            "class" => Kind::Class,
+            other => {
+                bail!("{file}:{line}: kind must be `cramp`, `quinine` or `class`, found `{other}`")
+            }
         };
         let level_text = rec.get(3).unwrap_or_default();
         let Some(level) = Level::parse(level_text) else {

@@ -260,12 +260,27 @@ fn push_word(word: &str, out: &mut Normalized) {
     {
         last.text = "vitamin".to_owned();
     }
-    if is_noise(word) && !is_letter_of_a_name(word, out) {
+    if is_noise(word) && !is_letter_of_a_name(word, out) && !is_lay_pill(word, out) {
         out.gap = true;
         return;
     }
     let after_gap = std::mem::take(&mut out.gap);
+    let word = if is_lay_pill(word, out) { "pill" } else { word };
     out.tokens.push(token(word, after_gap));
+}
+
+/// `water pill`, `fluid tablets`: what people call a diuretic, a name of the knowledge base's
+/// diuretic class (`pill` is the word kept, whichever was written); after any other word, or
+/// after a gap, a pill or tablet is only the form.
+fn is_lay_pill(word: &str, out: &Normalized) -> bool {
+    matches!(
+        word,
+        "pill" | "pills" | "tablet" | "tablets" | "tab" | "tabs"
+    ) && !out.gap
+        && out
+            .tokens
+            .last()
+            .is_some_and(|t| matches!(t.text.as_str(), "water" | "fluid"))
 }
 
 /// A word of a name, a salt word or not.
@@ -824,6 +839,16 @@ mod tests {
         assert_eq!(words("furosemide 40 mg PO BID"), "furosemide");
         assert_eq!(words("metolazone 2.5mg p.o. b.i.d."), "metolazone");
         assert_eq!(words("Forteo pen 600 mcg/2.4 mL"), "forteo");
+    }
+
+    #[test]
+    fn a_water_pill_keeps_its_pill_and_other_pills_are_the_form() {
+        assert_eq!(words("water pill"), "water pill");
+        assert_eq!(words("my water pills 1 daily"), "my water pill");
+        assert_eq!(words("Fluid tablets"), "fluid pill");
+        assert_eq!(words("water 1 pill"), "water");
+        assert_eq!(words("lasix tablets"), "lasix");
+        assert_eq!(words("tonic water"), "tonic water");
     }
 
     #[test]

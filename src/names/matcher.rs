@@ -97,6 +97,9 @@ pub struct Resolution {
     pub nearest: Vec<Candidate>,
     /// A word that marks the entry as no medicine (`disinfectant`): nothing in it is matched.
     pub not_a_medicine: Option<String>,
+    /// A word that makes a drug class named in the entry a condition, a history or an absence
+    /// (`statin intolerance`, `no diuretics`): the class is not reported.
+    pub condition: Option<String>,
 }
 
 /// A hit and the tokens it covers.
@@ -173,7 +176,17 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         unmatched,
         nearest,
         not_a_medicine: None,
+        condition: condition_word(text),
     }
+}
+
+/// The first word of the entry, as written (dropped words included: `no`, `history of`), that
+/// makes a class named in it a condition ([`wording::is_condition_word`]).
+fn condition_word(text: &str) -> Option<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && w.len() <= 16)
+        .map(str::to_ascii_lowercase)
+        .find(|w| wording::is_condition_word(w))
 }
 
 /// A name in brackets that spells out the name before it (`IRON (IRON SUCROSE)`) replaces it. A
@@ -440,7 +453,10 @@ fn phrase(lex: &Lexicon, window: &[Token], key: &mut String, other: &mut String)
     if window.len() > 1 {
         // `key` keeps the spaced text; `other` holds the joined and swapped keys.
         join(window, "", other);
-        if let Some(id) = lex.lookup(other) {
+        // An abbreviation is only ever written as it is: `Arrow Lab … à` is no `LABA`.
+        if let Some(id) = lex.lookup(other)
+            && lex.origin(id) != Origin::Alias(AliasKind::Abbreviation)
+        {
             return Some(exact(lex, id, key.clone(), How::Joined));
         }
         if window.len() == 2 {

@@ -13,6 +13,7 @@ const ENGLISH: &str = include_str!("../../data/english_words.txt");
 const NOT_DRUGS: &str = include_str!("../../data/not_drugs.txt");
 const SUPPLIERS: &str = include_str!("../../data/suppliers.txt");
 const NOT_MEDICINES: &str = include_str!("../../data/not_medicines.txt");
+const CONDITION_WORDS: &str = include_str!("../../data/condition_words.txt");
 
 type WordSet = HashSet<&'static str, foldhash::fast::FixedState>;
 
@@ -122,6 +123,14 @@ pub fn is_supplier(word: &str) -> bool {
 pub fn is_not_a_medicine(word: &str) -> bool {
     static SET: OnceLock<WordSet> = OnceLock::new();
     SET.get_or_init(|| words(NOT_MEDICINES)).contains(word)
+}
+
+/// Whether a word makes a drug class named beside it a condition, a history or an absence
+/// (`statin intolerance`, `no diuretics`: `data/condition_words.txt`).
+#[must_use]
+pub fn is_condition_word(word: &str) -> bool {
+    static SET: OnceLock<WordSet> = OnceLock::new();
+    SET.get_or_init(|| words(CONDITION_WORDS)).contains(word)
 }
 
 /// Whether a word is one edit (a letter dropped, added, changed, or two swapped) from a word that

@@ -26,7 +26,7 @@ pub fn notes<'a>(kb: &Kb, findings: impl IntoIterator<Item = (u64, &'a Finding)>
             Status::Warning => quinine = true,
             Status::Flagged => {
                 if let Some(d) = f.drug.and_then(|d| kb.drugs.get(d))
-                    && d.kind == Kind::Cramp
+                    && d.kind != Kind::Quinine
                     && !flagged.contains(&d.ingredient.as_str())
                 {
                     flagged.push(&d.ingredient);

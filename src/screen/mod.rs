@@ -174,9 +174,14 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
             }
         }
     }
+    let condition = named_classes(kb, res, &mut out);
     if out.is_empty() {
         let note = if let Some(word) = &res.not_a_medicine {
             format!("not a medicine: the entry names a {word}")
+        } else if let Some((class, word)) = condition {
+            format!(
+                "a drug class ({class}) named with `{word}`: a condition or history, not a medicine"
+            )
         } else if res.unmatched.is_empty() {
             "no drug name in the entry".to_owned()
         } else {
@@ -311,6 +316,53 @@ fn suffix_findings(
             },
         ),
     }
+}
+
+/// A class named without its drug (`water pill`, `statin`) says so; beside a drug of that class
+/// (`furosemide (loop diuretic)`, `Lasix water pill`) it adds nothing and is left out, and with a
+/// condition word (`statin intolerance`) it is no medicine taken: left out, and the class and the
+/// word returned.
+fn named_classes<'a>(
+    kb: &'a Kb,
+    res: &'a Resolution,
+    out: &mut Vec<Finding>,
+) -> Option<(&'a str, &'a str)> {
+    let drug = |f: &Finding| f.drug.and_then(|d| kb.drugs.get(d));
+    let words = |class: &str| -> Vec<String> {
+        class
+            .split([' ', '-'])
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let members: Vec<Vec<String>> = out
+        .iter()
+        .filter_map(drug)
+        .filter(|d| d.kind != Kind::Class)
+        .map(|d| words(&d.class))
+        .collect();
+    let mut condition = None;
+    out.retain_mut(|f| {
+        let Some(class) = drug(f).filter(|d| d.kind == Kind::Class) else {
+            return true;
+        };
+        if let Some(word) = &res.condition {
+            condition = Some((class.class.as_str(), word.as_str()));
+            return false;
+        }
+        let named = words(&class.class);
+        if members.iter().any(|m| named.iter().all(|w| m.contains(w))) {
+            return false;
+        }
+        if f.note.is_empty() {
+            f.note = format!(
+                "the entry names a class ({}), not the drug: ask which one it is",
+                class.class
+            );
+        }
+        true
+    });
+    condition
 }
 
 /// Adds a finding unless the same drug was already found in this entry by an earlier mention

@@ -82,7 +82,7 @@ fn list_level_high_table_has_no_statin() {
 }
 
 #[test]
-fn list_class_statin_csv_gives_the_eight_statins() {
+fn list_class_statin_csv_gives_the_eight_statins_and_the_row_for_a_statin_not_named() {
     let statins = drugs(&["--class", "statin"]);
     let names: BTreeSet<&str> = statins.iter().map(|d| d.ingredient.as_str()).collect();
     assert_eq!(
@@ -95,10 +95,12 @@ fn list_class_statin_csv_gives_the_eight_statins() {
             "pitavastatin",
             "pravastatin",
             "rosuvastatin",
-            "simvastatin"
+            "simvastatin",
+            // The class named without the drug (`statin`, `statins`): kind `class`.
+            "statin"
         ])
     );
-    assert_eq!(statins.len(), 8);
+    assert_eq!(statins.len(), 9);
     for d in &statins {
         assert_eq!(d.class, "statin");
         assert_eq!(d.level, "low");

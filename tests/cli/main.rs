@@ -11,6 +11,7 @@ mod acceptance;
 mod batch;
 mod batch_damaged;
 mod check_input;
+mod classes;
 mod columns;
 mod completions;
 mod context;
