@@ -100,6 +100,8 @@ pub struct Resolution {
     /// A word that makes a drug class named in the entry a condition, a history or an absence
     /// (`statin intolerance`, `no diuretics`): the class is not reported.
     pub condition: Option<String>,
+    /// Why the entry's review was asked for, when no name's own record says it (`IV iron`).
+    pub why_review: Option<&'static str>,
 }
 
 /// A hit and the tokens it covers.
@@ -170,6 +172,7 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
             .iter()
             .any(|p| p.hit.suffix.as_deref() == Some(w.as_str()))
     });
+    let why_review = intravenous_iron(lex, text, &mut hits);
     Resolution {
         normalized: norm.joined(),
         hits: hits.into_iter().map(|p| p.hit).collect(),
@@ -177,7 +180,55 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         nearest,
         not_a_medicine: None,
         condition: condition_word(text),
+        why_review,
     }
+}
+
+/// Words that give a drug intravenously (`IV`, `infusion`, `injection`).
+fn is_intravenous(word: &str) -> bool {
+    matches!(
+        word,
+        "iv" | "intravenous"
+            | "intravenously"
+            | "infusion"
+            | "infusions"
+            | "injection"
+            | "injections"
+            | "inj"
+            | "injectable"
+    )
+}
+
+/// Iron named bare but given intravenously (`IV iron`, `iron infusion`) may be iron sucrose or
+/// another intravenous iron (ferric carboxymaltose, iron dextran, ferumoxytol: evidence sheet §5):
+/// review naming both, never a silent `clear` of iron.
+fn intravenous_iron(lex: &Lexicon, text: &str, hits: &mut [Placed]) -> Option<&'static str> {
+    let bare = hits
+        .iter()
+        .position(|p| p.hit.review.is_empty() && lex.name(p.hit.name).key == "iron")?;
+    let intravenous = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w.len() <= 16 && is_intravenous(&w.to_ascii_lowercase()));
+    if !intravenous {
+        return None;
+    }
+    let sucrose = lex.lookup("iron sucrose")?;
+    let hit = &mut hits[bare].hit;
+    hit.review = vec![
+        Candidate {
+            name: sucrose,
+            score: 1.0,
+        },
+        Candidate {
+            name: hit.name,
+            score: 1.0,
+        },
+    ];
+    Some(
+        "iron given intravenously without the product named: iron sucrose is a target; other \
+         intravenous irons (ferric carboxymaltose, iron dextran, ferumoxytol) are different \
+         drugs: check which one",
+    )
 }
 
 /// The first word of the entry, as written (dropped words included: `no`, `history of`), that

@@ -135,7 +135,7 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
                                  ingredients (in different markets): check which one"
                                     .to_owned()
                             } else {
-                                String::new()
+                                res.why_review.unwrap_or_default().to_owned()
                             }
                         },
                         |c| c.source.clone(),

@@ -100,3 +100,17 @@ fn water_and_potassium_alone_stay_what_they_are() {
     assert_eq!(only("water 1 tablet").ingredient, "water");
     assert_eq!(only("potassium chloride 20 mEq").status, Status::Clear);
 }
+
+#[test]
+fn iron_given_intravenously_without_its_product_goes_to_review_naming_iron_sucrose() {
+    for entry in ["iron infusion", "IV iron 200 mg", "intravenous iron"] {
+        let r = only(entry);
+        assert_eq!(r.status, Status::Review, "{entry}: {r:#?}");
+        assert!(r.ingredient.contains("iron sucrose"), "{entry}: {r:#?}");
+        assert!(r.note.contains("check which one"), "{entry}: {r:#?}");
+    }
+    // Oral iron, and an intravenous iron named, are what they are.
+    assert_eq!(only("iron 65 mg tablet").status, Status::Clear);
+    assert_eq!(only("Iron dextran injection").ingredient, "iron dextran");
+    assert_eq!(only("iron sucrose 100 mg IV").status, Status::Flagged);
+}
