@@ -260,12 +260,13 @@ fn push_word(word: &str, out: &mut Normalized) {
     {
         last.text = "vitamin".to_owned();
     }
-    if is_noise(word) && !is_letter_of_a_name(word, out) && !is_lay_pill(word, out) {
+    let lay_pill = is_lay_pill(word, out);
+    if is_noise(word) && !is_letter_of_a_name(word, out) && !lay_pill {
         out.gap = true;
         return;
     }
     let after_gap = std::mem::take(&mut out.gap);
-    let word = if is_lay_pill(word, out) { "pill" } else { word };
+    let word = if lay_pill { "pill" } else { word };
     out.tokens.push(token(word, after_gap));
 }
 

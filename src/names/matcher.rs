@@ -203,15 +203,11 @@ fn is_intravenous(word: &str) -> bool {
 /// another intravenous iron (ferric carboxymaltose, iron dextran, ferumoxytol: evidence sheet §5):
 /// review naming both, never a silent `clear` of iron.
 fn intravenous_iron(lex: &Lexicon, text: &str, hits: &mut [Placed]) -> Option<&'static str> {
+    // The words first: they are seldom there, and reading a name's meaning allocates.
+    raw_word(text, is_intravenous)?;
     let bare = hits
         .iter()
         .position(|p| p.hit.review.is_empty() && lex.name(p.hit.name).key == "iron")?;
-    let intravenous = text
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| w.len() <= 16 && is_intravenous(&w.to_ascii_lowercase()));
-    if !intravenous {
-        return None;
-    }
     let sucrose = lex.lookup("iron sucrose")?;
     let hit = &mut hits[bare].hit;
     hit.review = vec![
@@ -234,10 +230,24 @@ fn intravenous_iron(lex: &Lexicon, text: &str, hits: &mut [Placed]) -> Option<&'
 /// The first word of the entry, as written (dropped words included: `no`, `history of`), that
 /// makes a class named in it a condition ([`wording::is_condition_word`]).
 fn condition_word(text: &str) -> Option<String> {
+    raw_word(text, wording::is_condition_word)
+}
+
+/// The first word of the entry as written (ASCII letters and digits, lowercased, 16 bytes at
+/// most) that `wanted` accepts, before normalization drops any; lowercased on the stack, so that
+/// only a word found is allocated.
+fn raw_word(text: &str, wanted: impl Fn(&str) -> bool) -> Option<String> {
+    const LONGEST: usize = 16;
+    let mut buf = [0u8; LONGEST];
     text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty() && w.len() <= 16)
-        .map(str::to_ascii_lowercase)
-        .find(|w| wording::is_condition_word(w))
+        .filter(|w| !w.is_empty() && w.len() <= LONGEST)
+        .find_map(|w| {
+            let lower = &mut buf[..w.len()];
+            lower.copy_from_slice(w.as_bytes());
+            lower.make_ascii_lowercase();
+            let lower = std::str::from_utf8(lower).ok()?;
+            wanted(lower).then(|| lower.to_owned())
+        })
 }
 
 /// A name in brackets that spells out the name before it (`IRON (IRON SUCROSE)`) replaces it. A

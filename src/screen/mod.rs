@@ -328,14 +328,16 @@ fn named_classes<'a>(
     out: &mut Vec<Finding>,
 ) -> Option<(&'a str, &'a str)> {
     let drug = |f: &Finding| f.drug.and_then(|d| kb.drugs.get(d));
-    let words = |class: &str| -> Vec<String> {
-        class
-            .split([' ', '-'])
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect()
+    if !out
+        .iter()
+        .any(|f| drug(f).is_some_and(|d| d.kind == Kind::Class))
+    {
+        return None;
+    }
+    let words = |class: &'a str| -> Vec<&'a str> {
+        class.split([' ', '-']).filter(|w| !w.is_empty()).collect()
     };
-    let members: Vec<Vec<String>> = out
+    let members: Vec<Vec<&str>> = out
         .iter()
         .filter_map(drug)
         .filter(|d| d.kind != Kind::Class)
