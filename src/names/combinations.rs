@@ -4,7 +4,7 @@
 //! ramipril with a diuretic (all of them with hydrochlorothiazide), `Atenolol comp` as several
 //! (chlorthalidone, bendroflumethiazide, amiloride with hydrochlorothiazide), for review.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::kb::DrugId;
 
@@ -37,6 +37,8 @@ pub struct Partners {
 #[derive(Debug, Default)]
 pub struct Combinations {
     by_drug: HashMap<String, Vec<Partners>>,
+    /// Every two targets registered in one product (the smaller id first).
+    target_pairs: HashSet<(DrugId, DrugId)>,
 }
 
 impl Combinations {
@@ -49,6 +51,7 @@ impl Combinations {
     /// Combinations from `products.tsv` lines (`name`, `ingredients` joined by `; `, `markets`).
     pub fn new(text: &str, part: impl Fn(&str) -> Option<Part>) -> Combinations {
         let mut by_drug: HashMap<String, Vec<Partners>> = HashMap::new();
+        let mut target_pairs = HashSet::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut cols = line.split('\t');
             let (Some(name), Some(ingredients)) = (cols.next(), cols.next()) else {
@@ -69,6 +72,11 @@ impl Combinations {
             if targets.is_empty() {
                 continue;
             }
+            for (i, &a) in targets.iter().enumerate() {
+                for &b in &targets[i + 1..] {
+                    target_pairs.insert((a, b));
+                }
+            }
             for p in &parts {
                 let Part::Other(drug) = p else { continue };
                 let list = by_drug.entry(drug.clone()).or_default();
@@ -87,13 +95,22 @@ impl Combinations {
         for list in by_drug.values_mut() {
             list.sort_by(|a, b| a.targets.cmp(&b.targets));
         }
-        Combinations { by_drug }
+        Combinations {
+            by_drug,
+            target_pairs,
+        }
     }
 
     /// The sets of targets `drug` (a substance without salt words) is registered with.
     #[must_use]
     pub fn partners(&self, drug: &str) -> &[Partners] {
         self.by_drug.get(drug).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether two different targets are registered together in one product.
+    #[must_use]
+    pub fn targets_together(&self, a: DrugId, b: DrugId) -> bool {
+        a != b && self.target_pairs.contains(&(a.min(b), a.max(b)))
     }
 }
 
@@ -150,6 +167,27 @@ kalten\tamiloride; atenolol; hydrochlorothiazide\tUK
         assert_eq!(sets, [&[HCTZ][..], &[CHLORTHALIDONE][..]]);
         assert!(c.partners("amlodipine").is_empty(), "no target beside it");
         assert!(c.partners("nothing").is_empty());
+    }
+
+    #[test]
+    fn two_targets_in_one_product_are_registered_together_either_way_round() {
+        let c = Combinations::new(TEXT, part);
+        assert!(
+            !c.targets_together(HCTZ, CHLORTHALIDONE),
+            "never in one product"
+        );
+        let amiloride: DrugId = 3;
+        let with_amiloride = "moduret\tamiloride; hydrochlorothiazide\tUK\n";
+        let c = Combinations::new(with_amiloride, |name| match name {
+            "amiloride" => Some(Part::Targets(vec![amiloride])),
+            other => part(other),
+        });
+        assert!(c.targets_together(HCTZ, amiloride));
+        assert!(c.targets_together(amiloride, HCTZ));
+        assert!(
+            !c.targets_together(HCTZ, HCTZ),
+            "a target is not its own partner"
+        );
     }
 
     #[test]

@@ -529,10 +529,27 @@ impl Lexicon {
         let Meaning::Other(s) = self.name(id).meaning else {
             return &[];
         };
-        let combinations = self
-            .combinations
-            .get_or_init(|| Combinations::builtin(|ingredient| self.part(ingredient)));
-        combinations.partners(self.substance_base(s))
+        self.combinations().partners(self.substance_base(s))
+    }
+
+    /// Whether the registers hold a product of this name's drug (or drugs) with the target
+    /// (`triamterene` and `amiloride` with hydrochlorothiazide; `triamcinolone` never).
+    #[must_use]
+    pub fn registered_with(&self, id: NameId, target: DrugId) -> bool {
+        match &self.name(id).meaning {
+            Meaning::Targets(drugs) => drugs
+                .iter()
+                .any(|&d| self.combinations().targets_together(d, target)),
+            Meaning::Other(_) => self
+                .registered_partners(id)
+                .iter()
+                .any(|p| p.targets.contains(&target)),
+        }
+    }
+
+    fn combinations(&self) -> &Combinations {
+        self.combinations
+            .get_or_init(|| Combinations::builtin(|ingredient| self.part(ingredient)))
     }
 
     /// A register's ingredient as a target or a substance without salt words.

@@ -1,6 +1,8 @@
 //! Normalized tokens → the drugs an entry names: exact and alias phrases first, then joined words,
 //! other-language endings, fuzzy candidates over the whole vocabulary, and prescriber shorthand.
 
+mod partners;
+
 use super::error_model::ErrorModel;
 use super::lexicon::{FuzzyHit, Lexicon, Meaning, NameId, Origin, WEIGHED_HITS};
 use super::wording;
@@ -172,7 +174,8 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
             .iter()
             .any(|p| p.hit.suffix.as_deref() == Some(w.as_str()))
     });
-    let why_review = intravenous_iron(lex, text, &mut hits);
+    let partner_review = partners::read(lex, tokens, &mut hits, &mut unmatched);
+    let why_review = intravenous_iron(lex, text, &mut hits).or(partner_review);
     Resolution {
         normalized: norm.joined(),
         hits: hits.into_iter().map(|p| p.hit).collect(),

@@ -30,6 +30,7 @@ mod lookup;
 mod names;
 mod output_file;
 mod output_safety;
+mod partners;
 mod records;
 mod report;
 mod robustness;

@@ -1,0 +1,195 @@
+//! Words beside a target read as the drugs the registers combine with it (`quin/hctz 20-12.5` →
+//! quinapril, `triamt-hctz` → triamterene, `salm/flut 250/50` → salmeterol and fluticasone): an
+//! unknown truncation becomes the one such drug it starts; a real name of a drug the registers
+//! never pair with the target (`triam`, a triamcinolone brand, in `triam/hctz`) goes to review
+//! beside the target it starts that they do pair with it (triamterene).
+
+use super::{Candidate, Hit, How, Placed, drugs_of, involves_target};
+use crate::kb::DrugId;
+use crate::names::lexicon::{Lexicon, Meaning, NameId};
+use crate::names::wording;
+use crate::normalize::{Token, TokenKind};
+
+/// The note of a review this pass asks for.
+pub(super) const WHY: &str = "the word beside the diuretic names one drug and starts another that \
+                              the registers combine with it: check which is meant";
+
+/// The shortest truncation read (as for shorthand after a strength).
+const MIN_LETTERS: usize = 4;
+
+/// A word that starts more names than this is no truncation to read.
+const MAX_PREFIXED: usize = 200;
+
+/// Reads the words beside each target hit, and pairs of unknown words; returns the review note
+/// when it asked for a review.
+pub(super) fn read(
+    lex: &Lexicon,
+    tokens: &[Token],
+    hits: &mut Vec<Placed>,
+    unmatched: &mut Vec<String>,
+) -> Option<&'static str> {
+    let anchors: Vec<(usize, usize, Vec<DrugId>)> = hits
+        .iter()
+        .filter_map(|p| match lex.name(p.hit.name).meaning {
+            Meaning::Targets(t) => Some((p.pos, p.len, t)),
+            Meaning::Other(_) => None,
+        })
+        .collect();
+    let mut why = None;
+    for (pos, len, targets) in anchors {
+        for j in [pos.checked_sub(1), Some(pos + len)].into_iter().flatten() {
+            let Some(token) = tokens.get(j).filter(|t| readable(t)) else {
+                continue;
+            };
+            let word = token.text.as_str();
+            match hits.iter().position(|p| p.pos <= j && j < p.pos + p.len) {
+                None => {
+                    if !unmatched.iter().any(|w| w == word) {
+                        continue;
+                    }
+                    let [only] = partners_started(lex, word, &targets)[..] else {
+                        continue;
+                    };
+                    unmatched.retain(|w| w != word);
+                    hits.push(shorthand_at(lex, j, word, only));
+                }
+                Some(i) => {
+                    let hit = &hits[i].hit;
+                    if hits[i].len != 1
+                        || hit.how != How::Vocabulary
+                        || !hit.review.is_empty()
+                        || involves_target(lex, hit.name)
+                        || targets.iter().any(|&t| lex.registered_with(hit.name, t))
+                    {
+                        continue;
+                    }
+                    let own = Candidate {
+                        name: hit.name,
+                        score: hit.score,
+                    };
+                    let others: Vec<Candidate> = partners_started(lex, word, &targets)
+                        .into_iter()
+                        .filter(|&id| involves_target(lex, id))
+                        .map(|name| Candidate {
+                            name,
+                            score: truncation_score(lex, word, name),
+                        })
+                        .collect();
+                    if others.is_empty() {
+                        continue;
+                    }
+                    hits[i].hit.review = std::iter::once(own).chain(others).collect();
+                    why = Some(WHY);
+                }
+            }
+        }
+    }
+    // Two unknown truncations side by side (`salm/flut 250/50`): the one pair of drugs they
+    // start that the registers hold in one product, a target among them.
+    for j in 0..tokens.len().saturating_sub(1) {
+        let (a, b) = (&tokens[j], &tokens[j + 1]);
+        if !readable(a) || !readable(b) {
+            continue;
+        }
+        let open = |k: usize, w: &str| {
+            !hits.iter().any(|p| p.pos <= k && k < p.pos + p.len)
+                && unmatched.iter().any(|u| u == w)
+        };
+        if !open(j, &a.text) || !open(j + 1, &b.text) {
+            continue;
+        }
+        let [(x, y)] = pairs_started(lex, &a.text, &b.text)[..] else {
+            continue;
+        };
+        unmatched.retain(|w| *w != a.text && *w != b.text);
+        hits.push(shorthand_at(lex, j, &a.text, x));
+        hits.push(shorthand_at(lex, j + 1, &b.text, y));
+    }
+    hits.sort_by_key(|p| p.pos);
+    why
+}
+
+/// Whether a word may be read as a truncated name.
+fn readable(token: &Token) -> bool {
+    let word = token.text.as_str();
+    token.kind == TokenKind::Word
+        && word.len() >= MIN_LETTERS
+        && word.bytes().all(|b| b.is_ascii_lowercase())
+        && !wording::is_wording(word)
+}
+
+fn truncation_score(lex: &Lexicon, word: &str, name: NameId) -> f32 {
+    (word.len() as f32 / lex.key(name).len().max(1) as f32).min(0.99)
+}
+
+/// `word` at token `pos` read as the name `name` it truncates.
+fn shorthand_at(lex: &Lexicon, pos: usize, word: &str, name: NameId) -> Placed {
+    Placed {
+        pos,
+        len: 1,
+        hit: Hit {
+            text: word.to_owned(),
+            name,
+            how: How::Shorthand,
+            score: truncation_score(lex, word, name),
+            runner_up: None,
+            review: Vec::new(),
+            suffix: None,
+        },
+    }
+}
+
+/// The generic names `word` truncates: the shortest name of each drug.
+fn truncated(lex: &Lexicon, word: &str) -> Vec<NameId> {
+    let Some(names) = lex.prefixed(word, MAX_PREFIXED) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(Vec<String>, NameId)> = Vec::new();
+    for id in names {
+        let key = lex.key(id);
+        let first = key.split(' ').next().unwrap_or_default();
+        if first.len() <= word.len() || !lex.is_generic(id) {
+            continue;
+        }
+        let drugs = drugs_of(lex, id);
+        match found.iter_mut().find(|(d, _)| *d == drugs) {
+            Some(e) if key.len() < lex.key(e.1).len() => e.1 = id,
+            Some(_) => {}
+            None => found.push((drugs, id)),
+        }
+    }
+    found.into_iter().map(|(_, id)| id).collect()
+}
+
+/// The drugs `word` truncates that the registers combine with one of the targets.
+fn partners_started(lex: &Lexicon, word: &str, targets: &[DrugId]) -> Vec<NameId> {
+    truncated(lex, word)
+        .into_iter()
+        .filter(|&id| targets.iter().any(|&t| lex.registered_with(id, t)))
+        .collect()
+}
+
+/// The pairs of drugs, one started by each word and a target among them, that the registers
+/// hold in one product.
+fn pairs_started(lex: &Lexicon, a: &str, b: &str) -> Vec<(NameId, NameId)> {
+    let targets_of = |id: NameId| match lex.name(id).meaning {
+        Meaning::Targets(t) => t,
+        Meaning::Other(_) => Vec::new(),
+    };
+    let ys: Vec<(NameId, Vec<DrugId>)> = truncated(lex, b)
+        .into_iter()
+        .map(|y| (y, targets_of(y)))
+        .collect();
+    let mut pairs = Vec::new();
+    for x in truncated(lex, a) {
+        let tx = targets_of(x);
+        for (y, ty) in &ys {
+            let together = ty.iter().any(|&t| lex.registered_with(x, t))
+                || tx.iter().any(|&t| lex.registered_with(*y, t));
+            if together {
+                pairs.push((x, *y));
+            }
+        }
+    }
+    pairs
+}

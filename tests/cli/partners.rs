@@ -1,0 +1,134 @@
+//! A word beside a target read as the drug the registers combine with that target: EHR
+//! combination shorthand (`triamt/hctz`, `salm/flut 250/50`), and a real name that the registers
+//! never pair with the target (`triam` in `triam/hctz`) shown for review beside the one they do.
+
+use crate::support::{Record, Status, crampcheck, parse_jsonl, stdout_of};
+
+fn screen(entry: &str) -> Vec<Record> {
+    parse_jsonl(&stdout_of(
+        crampcheck().args(["check", "--format", "jsonl", "--", entry]),
+    ))
+}
+
+fn with_status(records: &[Record], status: Status) -> Vec<&str> {
+    let mut out: Vec<&str> = records
+        .iter()
+        .filter(|r| r.status == status)
+        .map(|r| r.ingredient.as_str())
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+#[test]
+fn a_truncation_beside_a_target_is_the_one_registered_partner_it_starts() {
+    for (entry, flagged, clear) in [
+        (
+            "triamt-hctz",
+            vec!["hydrochlorothiazide", "triamterene"],
+            vec![],
+        ),
+        (
+            "amil/hctz",
+            vec!["amiloride", "hydrochlorothiazide"],
+            vec![],
+        ),
+        (
+            "quin/hctz 20-12.5",
+            vec!["hydrochlorothiazide"],
+            vec!["quinapril"],
+        ),
+        ("capt/hctz", vec!["hydrochlorothiazide"], vec!["captopril"]),
+    ] {
+        let records = screen(entry);
+        assert_eq!(
+            with_status(&records, Status::Flagged),
+            flagged,
+            "{entry}: {records:#?}"
+        );
+        assert_eq!(
+            with_status(&records, Status::Clear),
+            clear,
+            "{entry}: {records:#?}"
+        );
+        assert!(
+            records.iter().all(|r| r.status != Status::Warning),
+            "quin beside HCTZ is quinapril, never quinine: {records:#?}"
+        );
+    }
+}
+
+#[test]
+fn two_truncations_side_by_side_are_the_one_registered_pair_they_start() {
+    for (entry, flagged, clear) in [
+        ("salm/flut 250/50", "salmeterol", "fluticasone"),
+        ("flut/salm", "salmeterol", "fluticasone"),
+        ("simva/ezet", "simvastatin", "ezetimibe"),
+    ] {
+        let records = screen(entry);
+        assert_eq!(
+            with_status(&records, Status::Flagged),
+            [flagged],
+            "{entry}: {records:#?}"
+        );
+        assert_eq!(
+            with_status(&records, Status::Clear),
+            [clear],
+            "{entry}: {records:#?}"
+        );
+        assert!(records.iter().all(|r| r.how == "shorthand"), "{records:#?}");
+    }
+}
+
+#[test]
+fn a_real_name_the_registers_never_pair_with_the_target_goes_to_review_beside_the_partner() {
+    for entry in ["triam/hctz 37.5-25", "HCTZ/triam"] {
+        let records = screen(entry);
+        assert_eq!(
+            with_status(&records, Status::Flagged),
+            ["hydrochlorothiazide"],
+            "{entry}: {records:#?}"
+        );
+        let review: Vec<&Record> = records
+            .iter()
+            .filter(|r| r.status == Status::Review)
+            .collect();
+        assert_eq!(review.len(), 1, "{entry}: {records:#?}");
+        assert!(review[0].ingredient.contains("triamterene"), "{review:#?}");
+        assert!(
+            review[0].ingredient.contains("triamcinolone"),
+            "{review:#?}"
+        );
+        assert!(review[0].note.contains("registers combine"), "{review:#?}");
+    }
+    // Alone, the name is what it is.
+    let records = screen("triam 37.5");
+    assert_eq!(
+        with_status(&records, Status::Clear),
+        ["triamcinolone acetonide"]
+    );
+}
+
+#[test]
+fn words_that_start_no_registered_partner_or_are_wording_are_left_as_they_are() {
+    for entry in ["take/hctz", "hctz/daily", "tabs/hctz"] {
+        let records = screen(entry);
+        assert_eq!(
+            records
+                .iter()
+                .map(|r| r.ingredient.as_str())
+                .collect::<Vec<_>>(),
+            ["hydrochlorothiazide"],
+            "{entry}: {records:#?}"
+        );
+    }
+    // `spiro/furo`: the registers hold no spironolactone with furosemide, so `furo` is not read.
+    let records = screen("spiro/furo");
+    assert_eq!(with_status(&records, Status::Flagged), ["spironolactone"]);
+    assert!(
+        records.iter().any(|r| r.note.contains("furo")),
+        "{records:#?}"
+    );
+    // Without a target beside it, a truncation needs a strength as before.
+    assert_eq!(screen("quin")[0].status, Status::Unrecognized);
+}
