@@ -99,6 +99,22 @@ fn bigram(a: u8, b: u8) -> Option<usize> {
     (a < 26 && b < 26).then_some(a * 26 + b)
 }
 
+/// How many distinct bigrams of a-z letters `s` holds.
+fn distinct_bigrams(s: &[u8]) -> usize {
+    let mut seen = [0u64; BIGRAMS.div_ceil(64)];
+    let mut n = 0;
+    for w in s.windows(2) {
+        if let Some(b) = bigram(w[0], w[1])
+            && let Some(word) = seen.get_mut(b / 64)
+        {
+            let bit = 1u64 << (b % 64);
+            n += usize::from(*word & bit == 0);
+            *word |= bit;
+        }
+    }
+    n
+}
+
 /// Counts a shared bigram for every key of `postings` (the bytes of a span) whose slot is in
 /// `lo..hi`, noting in `touched` the keys counted for the first time.
 fn count_finding(postings: &[u8], (lo, hi): (u32, u32), counts: &mut [u8], touched: &mut Vec<u32>) {
@@ -494,8 +510,9 @@ impl<'a> FuzzyIndex<'a> {
     /// is a hit when all of these hold:
     /// - its first byte is the query's, or its [`phonetic_key`] starts as the query's does;
     /// - its length is within `k + 1` of the query's;
-    /// - it shares at least `max(1, longer length - 1 - (2k + 1))` distinct bigrams of a-z letters
-    ///   with the query;
+    /// - it shares at least `max(1, d - (2k + 1))` distinct bigrams of a-z letters with the
+    ///   query, `d` being the larger of the query's and the key's numbers of distinct such
+    ///   bigrams;
     /// - its distance is at most `k + 0.5`: the optimal-string-alignment distance of the spellings
     ///   when that is at most 1, else the smaller of it and the OSA distance of the phonetic keys
     ///   plus a half.
@@ -503,8 +520,13 @@ impl<'a> FuzzyIndex<'a> {
     /// Hits are ordered by distance, then score (higher first), then slot.
     #[must_use]
     pub fn search(&self, query: &str) -> Vec<Hit> {
-        let q = query.as_bytes();
-        let k = max_edits(q.len());
+        self.search_within(query, max_edits(query.len()))
+    }
+
+    /// [`FuzzyIndex::search`] with `k` edits instead of [`max_edits`] (for names shown to look
+    /// at, one edit further than a match may be).
+    #[must_use]
+    pub fn search_within(&self, query: &str, k: usize) -> Vec<Hit> {
         if k == 0 || self.keys.is_empty() {
             return Vec::new();
         }
@@ -586,10 +608,12 @@ impl<'a> FuzzyIndex<'a> {
         for &b in bigrams.iter() {
             seen[b] = false;
         }
-        // The fewest shared bigrams any key of a plausible length needs (q-gram lemma: an edit
-        // destroys at most two bigrams, a transposition three; one transposition is allowed for).
+        // The fewest shared bigrams a key needs (q-gram lemma: an edit destroys at most two
+        // bigrams, a transposition three; one transposition is allowed for). Bigrams are counted
+        // once each, so the bound starts from the query's distinct bigrams, not its length: a
+        // repeated bigram (`ol` in `atenolol`) or a digit must not make it stricter.
         let slack = 2 * k + 1;
-        let need_min = q.len().saturating_sub(1).saturating_sub(slack).max(1);
+        let need_min = bigrams.len().saturating_sub(slack).max(1);
         // A key with `need_min` of the query's bigrams has one of any `len - need_min + 1` of them:
         // the other bigrams only count for keys already found.
         let finders = bigrams.len().saturating_sub(need_min) + 1;
@@ -680,11 +704,14 @@ impl<'a> FuzzyIndex<'a> {
                 continue;
             }
             let longer = q.len().max(key_len);
-            let need = (longer.saturating_sub(1)).saturating_sub(slack).max(1);
-            if shared < need {
+            let kb = self.keys.get(s).as_bytes();
+            // The same bound from the key's side (its distinct bigrams counted only when its
+            // length alone does not already clear it).
+            if shared < key_len.saturating_sub(1).saturating_sub(slack)
+                && shared < distinct_bigrams(kb).saturating_sub(slack)
+            {
                 continue;
             }
-            let kb = self.keys.get(s).as_bytes();
             let kp = self.phonetic.get(s);
             if kb.first() != q.first() && kp.as_bytes().first() != qp.as_bytes().first() {
                 continue;
@@ -916,6 +943,35 @@ mod tests {
             best(&idx, "hidroclorotiazida").as_deref(),
             Some("hydrochlorothiazide")
         );
+    }
+
+    #[test]
+    fn a_word_with_a_repeated_bigram_is_found_one_transposition_away() {
+        // `aetnolol` shares three distinct bigrams with `atenolol` (no, ol, lo: `ol` twice in
+        // each): the bound counts distinct bigrams, so a repeated one cannot make it stricter.
+        let blob = index(&["atenolol", "timolol", "nadolol"]);
+        assert_eq!(best(&blob, "aetnolol").as_deref(), Some("atenolol"));
+        assert_eq!(best(&blob, "tmiolol").as_deref(), Some("timolol"));
+        assert_eq!(distinct_bigrams(b"atenolol"), 6);
+        assert_eq!(
+            distinct_bigrams(b"b12 ab"),
+            1,
+            "digits and spaces make no bigram"
+        );
+    }
+
+    #[test]
+    fn a_search_one_edit_wider_finds_a_key_beyond_the_length_limit() {
+        let blob = index(&["lasix", "lanoxin"]);
+        let idx = FuzzyIndex::read(Blob::new(&blob), 0);
+        assert!(
+            idx.search("laxis").is_empty(),
+            "two edits from lasix: beyond the limit"
+        );
+        let wider = idx.search_within("laxis", max_edits(5) + 1);
+        assert_eq!(wider.len(), 1, "{wider:?}");
+        assert_eq!(idx.key(wider[0].slot), "lasix");
+        assert!(wider[0].distance <= 2.0, "{wider:?}");
     }
 
     #[test]
@@ -1386,8 +1442,9 @@ mod props {
             }
             let raw = osa_distance(q, key.as_bytes());
             let longer = q.len().max(key.len());
+            let d = shared_bigrams(q, q).max(shared_bigrams(key.as_bytes(), key.as_bytes()));
             if q.len().abs_diff(key.len()) > k + 1
-                || shared_bigrams(q, key.as_bytes()) < (longer - 1).saturating_sub(2 * k + 1).max(1)
+                || shared_bigrams(q, key.as_bytes()) < d.saturating_sub(2 * k + 1).max(1)
             {
                 continue;
             }

@@ -521,6 +521,53 @@ impl Lexicon {
         hits
     }
 
+    /// The names nearest to a word that matched nothing, to show a person (never a match): the
+    /// search one edit beyond the word's limit, each hit weighed with the error model and kept
+    /// when it costs no more than the calibrated review margin beyond what a match may cost
+    /// (`laxis`: Lasix, not a far-fetched lanvis), cheapest first, at most `most`.
+    #[must_use]
+    pub fn nearest_names(&self, query: &str, most: usize) -> Vec<FuzzyHit> {
+        let k = fuzzy::max_edits(query.len()) + 1;
+        let kb = self.kb_fuzzy.index();
+        let vf = self.vocab().fuzzy();
+        let mut hits: Vec<FuzzyHit> = kb
+            .search_within(query, k)
+            .into_iter()
+            .map(|h| (kb.value(h.slot), h))
+            .chain(
+                vf.search_within(query, k)
+                    .into_iter()
+                    .filter_map(|h| Some((self.vocab_slot(&vf, h.slot)?, h))),
+            )
+            .map(|(name, h)| FuzzyHit {
+                name,
+                distance: h.distance,
+                score: h.score,
+                cost: f32::INFINITY,
+            })
+            .collect();
+        // The nearest by edits are weighed (a bound on the work, as for a search).
+        hits.sort_by(|a, b| {
+            a.distance
+                .total_cmp(&b.distance)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.name.cmp(&b.name))
+        });
+        hits.truncate(WEIGHED_HITS);
+        let model = super::error_model::ErrorModel::builtin();
+        let mut compact = String::new();
+        for h in &mut hits {
+            compact.clear();
+            compact.extend(self.key(h.name).split(' '));
+            h.cost = model.cost(query, &compact);
+        }
+        let within = model.accept_cost(query) + model.review_margin();
+        hits.retain(|h| h.cost <= within);
+        hits.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.name.cmp(&b.name)));
+        hits.truncate(most);
+        hits
+    }
+
     /// The sets of targets the registers combine this name's drug with (`ramipril`: with
     /// hydrochlorothiazide), each with some of the products; none for a target or a name the
     /// registers combine with no target.

@@ -605,6 +605,12 @@ fn join(window: &[Token], sep: &str, out: &mut String) {
     }
 }
 
+/// The shortest unknown word shown with its nearest names (shorter words have too many).
+const NEAREST_MIN_LETTERS: usize = 5;
+
+/// How many nearest names an unknown word shows.
+const NEAREST_SHOWN: usize = 3;
+
 /// A run of words no phrase matched, possibly with soft one-word matches inside.
 struct Run<'a> {
     tokens: &'a [Token],
@@ -680,6 +686,22 @@ fn unknown_run(
         }
         let word = &run.tokens[s].text;
         if !run.soft[s] && word.len() > 1 && !wording::is_wording(word) {
+            // A word too far from every name for a guess still shows the nearest names, one
+            // edit beyond its limit, for a person to look at (`laxis`: Lasix); never a slip for
+            // a food or the like (`quinioa`).
+            if weak.is_empty()
+                && word.len() >= NEAREST_MIN_LETTERS
+                && !wording::near_not_a_drug(word)
+            {
+                weak = lex
+                    .nearest_names(word, NEAREST_SHOWN)
+                    .into_iter()
+                    .map(|h| Candidate {
+                        name: h.name,
+                        score: h.score,
+                    })
+                    .collect();
+            }
             unmatched.push(run.tokens[s].text.clone());
             nearest.append(&mut weak);
         }

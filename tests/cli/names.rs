@@ -364,6 +364,49 @@ fn a_weak_likeness_to_another_drug_is_unrecognized_with_the_nearest_names() {
 }
 
 #[test]
+fn a_slip_in_a_name_with_a_repeated_pair_of_letters_is_found() {
+    // `ol` twice in atenolol and timolol; `qinetahzone` is two slips from quinethazone.
+    for (entry, ingredient) in [
+        ("aetnolol 50 mg", "atenolol"),
+        ("tmiolol", "timolol"),
+        ("qinetahzone", "quinethazone"),
+    ] {
+        let records = screen(entry);
+        assert!(
+            records
+                .iter()
+                .any(|r| r.ingredient == ingredient && r.how == "fuzzy"),
+            "{entry}: {records:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_word_too_far_from_every_name_for_a_guess_still_shows_the_nearest_names() {
+    // Two letters swapped apart: beyond the one edit a five-letter word may carry, so no guess,
+    // but a person sees Lasix among the names to look at.
+    for (entry, near) in [("laxis", "Lasix"), ("venophor 200 mg", "Venofer")] {
+        let records = screen(entry);
+        assert_eq!(records.len(), 1, "{records:#?}");
+        assert_eq!(records[0].status, Status::Unrecognized, "{records:#?}");
+        assert!(
+            records[0].candidates.contains(near),
+            "{entry}: {records:#?}"
+        );
+        assert!(
+            records[0].candidates.split(" | ").count() <= 3,
+            "{records:#?}"
+        );
+    }
+    // Words (an English word, a slip for a food) and nonsense show none.
+    for entry in ["lasik 40", "quinioa", "xyzzyplugh"] {
+        let records = screen(entry);
+        assert_eq!(records[0].status, Status::Unrecognized, "{records:#?}");
+        assert_eq!(records[0].candidates, "", "{entry}: {records:#?}");
+    }
+}
+
+#[test]
 fn names_with_digits_are_kept() {
     let records = screen("vitamin b12 1000 mcg");
     assert!(
