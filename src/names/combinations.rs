@@ -72,11 +72,7 @@ impl Combinations {
             if targets.is_empty() {
                 continue;
             }
-            for (i, &a) in targets.iter().enumerate() {
-                for &b in &targets[i + 1..] {
-                    target_pairs.insert((a, b));
-                }
-            }
+            pair_up(&mut target_pairs, &targets);
             for p in &parts {
                 let Part::Other(drug) = p else { continue };
                 let list = by_drug.entry(drug.clone()).or_default();
@@ -107,10 +103,26 @@ impl Combinations {
         self.by_drug.get(drug).map_or(&[], Vec::as_slice)
     }
 
+    /// Records that these targets (sorted) are held together in one product.
+    pub fn add_targets_together(&mut self, targets: &[DrugId]) {
+        pair_up(&mut self.target_pairs, targets);
+    }
+
     /// Whether two different targets are registered together in one product.
     #[must_use]
     pub fn targets_together(&self, a: DrugId, b: DrugId) -> bool {
         a != b && self.target_pairs.contains(&(a.min(b), a.max(b)))
+    }
+}
+
+/// Every two different targets of a sorted set, the smaller first.
+fn pair_up(pairs: &mut HashSet<(DrugId, DrugId)>, targets: &[DrugId]) {
+    for (i, &a) in targets.iter().enumerate() {
+        for &b in &targets[i + 1..] {
+            if a != b {
+                pairs.insert((a.min(b), a.max(b)));
+            }
+        }
     }
 }
 
@@ -188,6 +200,14 @@ kalten\tamiloride; atenolol; hydrochlorothiazide\tUK
             !c.targets_together(HCTZ, HCTZ),
             "a target is not its own partner"
         );
+    }
+
+    #[test]
+    fn targets_added_together_are_paired_as_a_product_pairs_them() {
+        let mut c = Combinations::new("", part);
+        assert!(!c.targets_together(HCTZ, CHLORTHALIDONE));
+        c.add_targets_together(&[HCTZ, CHLORTHALIDONE]);
+        assert!(c.targets_together(CHLORTHALIDONE, HCTZ));
     }
 
     #[test]

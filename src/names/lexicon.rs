@@ -595,8 +595,17 @@ impl Lexicon {
     }
 
     fn combinations(&self) -> &Combinations {
-        self.combinations
-            .get_or_init(|| Combinations::builtin(|ingredient| self.part(ingredient)))
+        self.combinations.get_or_init(|| {
+            let mut c = Combinations::builtin(|ingredient| self.part(ingredient));
+            // The knowledge base's own combination names (`Lasilactone`: spironolactone with
+            // furosemide) pair their targets as a register's product does.
+            for n in &self.names {
+                if let Meaning::Targets(t) = &n.meaning {
+                    c.add_targets_together(t);
+                }
+            }
+            c
+        })
     }
 
     /// A register's ingredient as a target or a substance without salt words.

@@ -122,11 +122,19 @@ fn words_that_start_no_registered_partner_or_are_wording_are_left_as_they_are() 
             "{entry}: {records:#?}"
         );
     }
-    // `spiro/furo`: the registers hold no spironolactone with furosemide, so `furo` is not read.
-    let records = screen("spiro/furo");
+    // `spiro/bume`: no register or knowledge-base product holds spironolactone with bumetanide,
+    // so `bume` is not read without a strength.
+    let records = screen("spiro/bume");
     assert_eq!(with_status(&records, Status::Flagged), ["spironolactone"]);
     assert!(
-        records.iter().any(|r| r.note.contains("furo")),
+        records.iter().any(|r| r.note.contains("bume")),
+        "{records:#?}"
+    );
+    // `spiro/furo`: the knowledge base's Lasilactone holds both.
+    let records = screen("spiro/furo");
+    assert_eq!(
+        with_status(&records, Status::Flagged),
+        ["furosemide", "spironolactone"],
         "{records:#?}"
     );
     // Without a target beside it, a truncation needs a strength as before.

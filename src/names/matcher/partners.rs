@@ -6,7 +6,7 @@
 
 use super::{Candidate, Hit, How, Placed, drugs_of, involves_target};
 use crate::kb::DrugId;
-use crate::names::lexicon::{Lexicon, Meaning, NameId};
+use crate::names::lexicon::{Lexicon, Meaning, NameId, Origin};
 use crate::names::wording;
 use crate::normalize::{Token, TokenKind};
 
@@ -139,8 +139,9 @@ fn shorthand_at(lex: &Lexicon, pos: usize, word: &str, name: NameId) -> Placed {
     }
 }
 
-/// The generic names `word` truncates: the shortest name of each drug.
+/// The generic names `word` truncates, one per drug: its ingredient name, else its shortest.
 fn truncated(lex: &Lexicon, word: &str) -> Vec<NameId> {
+    let rank = |id: NameId| (lex.origin(id) != Origin::Ingredient, lex.key(id).len());
     let Some(names) = lex.prefixed(word, MAX_PREFIXED) else {
         return Vec::new();
     };
@@ -153,7 +154,7 @@ fn truncated(lex: &Lexicon, word: &str) -> Vec<NameId> {
         }
         let drugs = drugs_of(lex, id);
         match found.iter_mut().find(|(d, _)| *d == drugs) {
-            Some(e) if key.len() < lex.key(e.1).len() => e.1 = id,
+            Some(e) if rank(id) < rank(e.1) => e.1 = id,
             Some(_) => {}
             None => found.push((drugs, id)),
         }
