@@ -471,6 +471,8 @@ pub enum ContextKind {
     Dialysis,
     /// A named condition.
     Condition,
+    /// A drink with a target drug in it (tonic water: quinine), named in an entry.
+    Drink,
     /// A non-drug measure that helps.
     Measure,
     /// When to see a doctor.
@@ -484,7 +486,7 @@ pub struct ContextRow {
     pub id: String,
     /// What it is about.
     pub kind: ContextKind,
-    /// For conditions: the accepted names, as keys (see [`condition_key`]).
+    /// For conditions and drinks: the accepted names, as keys (see [`condition_key`]).
     pub names: Vec<String>,
     /// The factor or measure as shown.
     pub label: String,
@@ -554,13 +556,15 @@ fn parse_context(file: &str, text: &str, sources: &[Source]) -> Result<Vec<Conte
             "pregnancy" => ContextKind::Pregnancy,
             "dialysis" => ContextKind::Dialysis,
             "condition" => ContextKind::Condition,
+            "drink" => ContextKind::Drink,
             "measure" => ContextKind::Measure,
             "doctor" => ContextKind::Doctor,
             other => bail!(
-                "{file}:{line}: kind must be age, sex, pregnancy, dialysis, condition, measure or doctor; found `{other}`"
+                "{file}:{line}: kind must be age, sex, pregnancy, dialysis, condition, drink, measure or doctor; found `{other}`"
             ),
         };
-        let names: Vec<String> = if kind == ContextKind::Condition {
+        let named = matches!(kind, ContextKind::Condition | ContextKind::Drink);
+        let names: Vec<String> = if named {
             split_list(&when, '|')
                 .iter()
                 .map(|n| condition_key(n))
@@ -568,8 +572,11 @@ fn parse_context(file: &str, text: &str, sources: &[Source]) -> Result<Vec<Conte
         } else {
             Vec::new()
         };
-        if kind == ContextKind::Condition && names.is_empty() {
-            bail!("{file}:{line}: condition `{id}` needs its names in `when`");
+        if named && names.is_empty() {
+            bail!(
+                "{file}:{line}: {} `{id}` needs its names in `when`",
+                field(&rec, 1)
+            );
         }
         for n in &names {
             if out.iter().any(|r| r.names.contains(n)) {
@@ -717,6 +724,26 @@ mod tests {
             err.to_string(),
             "context.csv:2: source `S99` is not in sources.csv"
         );
+    }
+
+    #[test]
+    fn a_drink_row_needs_its_names_and_the_shipped_one_is_tonic_water() {
+        let kb = Kb::builtin().unwrap();
+        let tonic = kb
+            .context
+            .iter()
+            .find(|r| r.kind == ContextKind::Drink)
+            .unwrap();
+        assert!(tonic.names.iter().any(|n| n == "tonic water"));
+        assert_eq!(tonic.sources, ["S17"]);
+        assert!(!tonic.is_advice());
+        let err = parse_context(
+            "c.csv",
+            "id,kind,when,label,text,sources\nt,drink,,Tonic,figure,S17\n",
+            &kb.sources,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("c.csv:2"), "{err}");
     }
 
     #[test]

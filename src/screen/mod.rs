@@ -5,7 +5,7 @@ pub mod cascade;
 pub mod context;
 pub mod grouping;
 
-use crate::kb::{DrugId, Kb, Kind};
+use crate::kb::{ContextKind, ContextRow, DrugId, Kb, Kind};
 use crate::names::combinations::Partners;
 use crate::names::lexicon::{Lexicon, Meaning, NameId};
 use crate::names::matcher::{Candidate, How, Resolution};
@@ -90,12 +90,39 @@ impl Finding {
     }
 }
 
+/// The drink with a target in it (`context.csv`, kind `drink`) that the normalized entry names,
+/// with the name as found.
+fn drink_named<'k>(kb: &'k Kb, normalized: &str) -> Option<(&'k ContextRow, &'k str)> {
+    let words = format!(" {normalized} ");
+    kb.context
+        .iter()
+        .filter(|r| r.kind == ContextKind::Drink)
+        .find_map(|r| {
+            r.names
+                .iter()
+                .find(|n| words.contains(&format!(" {n} ")))
+                .map(|n| (r, n.as_str()))
+        })
+}
+
 /// Screens one resolved entry: at least one finding, always.
 #[must_use]
 pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
+    let drink = drink_named(kb, &res.normalized);
     for hit in &res.hits {
         let name = lex.name(hit.name);
+        // `water` in `tonic water` is the drink, not the drug water (a target named in it,
+        // `quinine water`, is still reported).
+        if let Some((_, phrase)) = drink
+            && matches!(name.meaning, Meaning::Other(_))
+            && hit
+                .text
+                .split(' ')
+                .all(|w| phrase.split(' ').any(|p| p == w))
+        {
+            continue;
+        }
         let base = Finding {
             status: Status::Clear,
             drug: None,
@@ -174,6 +201,21 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
             }
         }
     }
+    if let Some((row, phrase)) = drink {
+        let mut f = Finding::bare(
+            Status::Clear,
+            format!(
+                "{}: {} [{}]; a drink, not a medicine",
+                row.label,
+                row.text,
+                row.sources.join("; ")
+            ),
+        );
+        f.ingredient = phrase.to_owned();
+        f.text = phrase.to_owned();
+        f.matched_as = row.label.clone();
+        out.push(f);
+    }
     let condition = named_classes(kb, res, &mut out);
     if out.is_empty() {
         let note = if let Some(word) = &res.not_a_medicine {
@@ -197,7 +239,15 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
             .join(" | ");
         out.push(f);
     } else if !res.unmatched.is_empty() {
-        out[0].note = format!("unmatched words: {}", res.unmatched.join(" "));
+        // After the first finding's own note, if it has one (a review's reason, a drink).
+        let unmatched = format!("unmatched words: {}", res.unmatched.join(" "));
+        let note = &mut out[0].note;
+        if note.is_empty() {
+            *note = unmatched;
+        } else {
+            note.push_str("; ");
+            note.push_str(&unmatched);
+        }
     }
     out.sort_by(|a, b| {
         let level = |f: &Finding| std::cmp::Reverse(f.drug.map(|d| kb.drugs[d].level));

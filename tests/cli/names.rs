@@ -407,6 +407,34 @@ fn a_word_too_far_from_every_name_for_a_guess_still_shows_the_nearest_names() {
 }
 
 #[test]
+fn tonic_water_is_a_drink_with_its_quinine_said_beside_it_never_the_drug_water() {
+    for entry in ["tonic water", "Tonic water 500 ml nightly for cramps"] {
+        let records = screen(entry);
+        assert_eq!(records.len(), 1, "{records:#?}");
+        let r = &records[0];
+        assert_eq!(r.status, Status::Clear, "{r:#?}");
+        assert_eq!(r.ingredient, "tonic water", "{r:#?}");
+        assert!(
+            r.note.contains("83 ppm") && r.note.contains("[S17]"),
+            "{r:#?}"
+        );
+    }
+    // Quinine named in it is still the quinine warning.
+    let records = screen("quinine water");
+    assert!(
+        records.iter().any(|r| r.status == Status::Warning),
+        "{records:#?}"
+    );
+    // Water itself, and `tonic` in another sense, are what they are.
+    assert_eq!(screen("sterile water for injection")[0].ingredient, "water");
+    assert!(
+        screen("tonic-clonic seizures")
+            .iter()
+            .all(|r| !r.note.contains("83 ppm"))
+    );
+}
+
+#[test]
 fn names_with_digits_are_kept() {
     let records = screen("vitamin b12 1000 mcg");
     assert!(
