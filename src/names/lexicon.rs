@@ -89,6 +89,16 @@ pub struct FuzzyHit {
     pub cost: f32,
 }
 
+impl FuzzyHit {
+    /// The order of search results: nearest first, then higher score, then lower name id.
+    fn nearest_first(a: &FuzzyHit, b: &FuzzyHit) -> std::cmp::Ordering {
+        a.distance
+            .total_cmp(&b.distance)
+            .then(b.score.total_cmp(&a.score))
+            .then(a.name.cmp(&b.name))
+    }
+}
+
 /// How many of a search's hits (best first) are weighed with the error model.
 pub const WEIGHED_HITS: usize = 12;
 
@@ -496,12 +506,7 @@ impl Lexicon {
                 cost: f32::INFINITY,
             });
         }
-        hits.sort_by(|a, b| {
-            a.distance
-                .total_cmp(&b.distance)
-                .then(b.score.total_cmp(&a.score))
-                .then(a.name.cmp(&b.name))
-        });
+        hits.sort_by(FuzzyHit::nearest_first);
         // Each hit weighed with the error model (kept in the memo with the hit).
         let model = super::error_model::ErrorModel::builtin();
         let mut compact = String::new();
@@ -547,12 +552,7 @@ impl Lexicon {
             })
             .collect();
         // The nearest by edits are weighed (a bound on the work, as for a search).
-        hits.sort_by(|a, b| {
-            a.distance
-                .total_cmp(&b.distance)
-                .then(b.score.total_cmp(&a.score))
-                .then(a.name.cmp(&b.name))
-        });
+        hits.sort_by(FuzzyHit::nearest_first);
         hits.truncate(WEIGHED_HITS);
         let model = super::error_model::ErrorModel::builtin();
         let mut compact = String::new();
