@@ -11,13 +11,23 @@ const AMBIGUOUS_CSV: &str = include_str!("../../data/ambiguous.csv");
 pub struct Ambiguity {
     /// The ambiguous name.
     pub name: String,
-    /// The other drug it can mean; `-` when the other meaning is no medicine at all (a
-    /// disinfectant registered under the same name).
+    /// The other drugs it can mean, joined by `;`; `-` when the other meaning is no medicine at
+    /// all (a disinfectant registered under the same name).
     pub also: String,
     /// Whether it keeps its first meaning right after another drug name (`when` = `alone`).
     pub alone_only: bool,
     /// Why.
     pub source: String,
+}
+
+impl Ambiguity {
+    /// The other drugs the name can mean, as names (none for `-`).
+    pub fn others(&self) -> impl Iterator<Item = &str> {
+        self.also
+            .split(';')
+            .map(str::trim)
+            .filter(|o| !o.is_empty() && *o != "-")
+    }
 }
 
 /// The built-in table.
@@ -73,6 +83,20 @@ mod tests {
     fn the_shipped_table_parses_and_holds_hct() {
         let rows = builtin().unwrap();
         assert!(rows.iter().any(|a| a.name == "HCT" && a.alone_only));
+    }
+
+    #[test]
+    fn the_other_meanings_of_a_row_are_split_at_semicolons() {
+        let rows = parse(
+            "x.csv",
+            "name,also,when,source\nNSAID,ibuprofen; diclofenac,always,a group\nHydro-D,-,always,x\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rows[0].others().collect::<Vec<_>>(),
+            ["ibuprofen", "diclofenac"]
+        );
+        assert_eq!(rows[1].others().count(), 0);
     }
 
     #[test]

@@ -189,20 +189,25 @@ impl Lexicon {
             let Some(id) = lex.lookup(&normalize::key(&a.name)) else {
                 continue;
             };
-            let also = if a.also == "-" {
-                None
-            } else {
-                match lex.lookup(&normalize::key(&a.also)) {
-                    Some(also) => Some(also),
-                    None => continue,
-                }
+            // Every other meaning must be known (`-`: none that is a medicine).
+            let Some(also) = a
+                .others()
+                .map(|o| lex.lookup(&normalize::key(o)))
+                .collect::<Option<Vec<NameId>>>()
+            else {
+                continue;
             };
             let c = lex.contested.entry(id).or_insert_with(|| Contest {
                 also: Vec::new(),
                 alone_only: a.alone_only,
                 source: a.source.clone(),
             });
-            c.also.extend(also);
+            // (Spellings of one name, such as a plural, may share its key and its rows.)
+            for other in also {
+                if !c.also.contains(&other) {
+                    c.also.push(other);
+                }
+            }
         }
         Ok(lex)
     }
@@ -712,9 +717,9 @@ mod tests {
         for a in ambiguous::builtin().unwrap() {
             let id = l.lookup(&normalize::key(&a.name)).unwrap();
             let c = l.contest(id).unwrap();
-            if a.also != "-" {
-                let also = l.lookup(&normalize::key(&a.also)).unwrap();
-                assert!(c.also.contains(&also), "{}", a.name);
+            for other in a.others() {
+                let also = l.lookup(&normalize::key(other)).unwrap();
+                assert!(c.also.contains(&also), "{}: {other}", a.name);
             }
         }
     }

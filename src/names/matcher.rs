@@ -102,6 +102,8 @@ pub struct Resolution {
     /// A word that makes a drug class named in the entry a condition, a history or an absence
     /// (`statin intolerance`, `no diuretics`): the class is not reported.
     pub condition: Option<String>,
+    /// A group name (`NSAID`) left out because of [`Resolution::condition`] (`NSAID allergy`).
+    pub condition_group: Option<String>,
     /// Why the entry's review was asked for, when no name's own record says it (`IV iron`).
     pub why_review: Option<&'static str>,
 }
@@ -135,8 +137,9 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     // A one-word match of another drug may be half of a misspelled target (`iron sucorse`,
     // `Diovan HTC`): such words are "soft" and may join the unknown words around them.
     let mut soft = vec![false; tokens.len()];
+    // A group name (`estrogens`) is never a confident read either (`congugated estrogens`).
     for p in &hits {
-        if p.len == 1 && !involves_target(lex, p.hit.name) {
+        if p.len == 1 && (!involves_target(lex, p.hit.name) || is_group(lex, p)) {
             soft[p.pos] = true;
         }
     }
@@ -165,6 +168,9 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         }
     }
     hits.sort_by_key(|p| p.pos);
+    let condition = condition_word(text);
+    drop_condition_products(lex, tokens, &mut hits);
+    let condition_group = drop_groups(lex, &mut hits, condition.is_some());
     bracket_conflicts(lex, tokens, &mut hits, &mut unmatched);
     contest(lex, tokens, &mut hits);
     combination_suffixes(lex, tokens, &mut hits);
@@ -182,9 +188,48 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         unmatched,
         nearest,
         not_a_medicine: None,
-        condition: condition_word(text),
+        condition,
+        condition_group,
         why_review,
     }
+}
+
+/// A vocabulary product named by one condition word (`Allergy`, a diphenhydramine product)
+/// beside another name is that word, not the product (`allergy: naproxen`, `NSAID allergy`).
+fn drop_condition_products(lex: &Lexicon, tokens: &[Token], hits: &mut Vec<Placed>) {
+    let is_condition = |p: &Placed| {
+        p.len == 1
+            && lex.origin(p.hit.name) == Origin::Vocabulary
+            && tokens
+                .get(p.pos)
+                .is_some_and(|t| wording::is_condition_word(&t.text))
+    };
+    if hits.iter().any(|p| !is_condition(p)) {
+        hits.retain(|p| !is_condition(p));
+    }
+}
+
+fn is_group(lex: &Lexicon, p: &Placed) -> bool {
+    lex.origin(p.hit.name) == Origin::Alias(AliasKind::Group)
+}
+
+/// A group name (`estrogen`, `NSAID`) beside the name of a drug describes that drug
+/// (`ibuprofen (NSAID)`, `estradiol - estrogen patch`): only the drug is read, as a class named
+/// beside its own drug adds nothing; with a condition word (`NSAID allergy`, `estrogen receptor
+/// positive`) it is no medicine taken, and the group's text is returned. Else a group name goes
+/// to review naming its members.
+fn drop_groups(lex: &Lexicon, hits: &mut Vec<Placed>, condition: bool) -> Option<String> {
+    let mut dropped = None;
+    if condition || hits.iter().any(|p| !is_group(lex, p)) {
+        hits.retain(|p| {
+            let group = is_group(lex, p);
+            if group && condition && dropped.is_none() {
+                dropped = Some(lex.name(p.hit.name).display.to_owned());
+            }
+            !group
+        });
+    }
+    dropped
 }
 
 /// Words that give a drug intravenously (`IV`, `infusion`, `injection`).

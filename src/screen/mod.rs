@@ -224,6 +224,10 @@ pub fn screen(kb: &Kb, lex: &Lexicon, res: &Resolution) -> Vec<Finding> {
             format!(
                 "a drug class ({class}) named with `{word}`: a condition or history, not a medicine"
             )
+        } else if let (Some(group), Some(word)) = (&res.condition_group, &res.condition) {
+            format!(
+                "a drug group ({group}) named with `{word}`: a condition or history, not a medicine"
+            )
         } else if res.unmatched.is_empty() {
             "no drug name in the entry".to_owned()
         } else {

@@ -477,3 +477,60 @@ fn an_element_symbol_before_its_anion_names_the_salt() {
         );
     }
 }
+
+#[test]
+fn a_group_name_alone_goes_to_review_naming_the_target_and_the_other_members() {
+    for (entry, members) in [
+        ("NSAID", &["naproxen", "ibuprofen"][..]),
+        ("estrogen patch", &["conjugated estrogens", "estradiol"][..]),
+        ("HRT", &["conjugated estrogens", "estradiol"][..]),
+        ("SERM", &["raloxifene", "tamoxifen"][..]),
+        (
+            "aldosterone antagonists",
+            &["potassium sparing diuretic", "finerenone"][..],
+        ),
+        (
+            "beta agonist inhaler",
+            &["long acting beta agonist", "albuterol"][..],
+        ),
+    ] {
+        for m in members {
+            assert_review(entry, m);
+        }
+        assert!(
+            flags(&screen(entry)).is_empty(),
+            "{entry}: a group is never a flag"
+        );
+    }
+}
+
+#[test]
+fn a_group_name_beside_its_own_drug_adds_nothing() {
+    assert_no_flag("ibuprofen (NSAID)", &["ibuprofen"]);
+    assert_no_flag("estradiol 1 mg (estrogen)", &["estradiol"]);
+    assert_no_flag("tamoxifen - SERM", &["tamoxifen"]);
+    assert_flags("Naprosyn 500 mg (NSAID)", &["naproxen"]);
+    assert_flags("Premarin (estrogen)", &["conjugated estrogens"]);
+}
+
+#[test]
+fn a_group_name_with_a_condition_word_is_a_condition_not_a_medicine() {
+    for entry in [
+        "NSAID allergy",
+        "no NSAIDs",
+        "estrogen receptor positive breast cancer",
+    ] {
+        let records = screen(entry);
+        assert!(
+            records.iter().all(|r| r.status == Status::Unrecognized),
+            "{entry}: {records:#?}"
+        );
+        assert!(
+            records[0].note.contains("a condition or history"),
+            "{entry}: {records:#?}"
+        );
+    }
+    // A product named by a condition word is that word beside another name.
+    assert_flags("allergy: naproxen", &["naproxen"]);
+    assert_no_flag("NSAID allergy", &[]);
+}
