@@ -110,6 +110,38 @@ fn a_real_name_the_registers_never_pair_with_the_target_goes_to_review_beside_th
 }
 
 #[test]
+fn a_real_name_beside_a_truncation_is_read_with_it_as_their_registered_pair_for_review() {
+    // Frusene and its generics hold furosemide with triamterene; `triam` is also a brand of
+    // triamcinolone, which no register pairs with furosemide.
+    for entry in ["triam/furo", "furo/triam 40/50"] {
+        let records = screen(entry);
+        assert_eq!(
+            with_status(&records, Status::Flagged),
+            ["furosemide"],
+            "{entry}: {records:#?}"
+        );
+        let review: Vec<&Record> = records
+            .iter()
+            .filter(|r| r.status == Status::Review)
+            .collect();
+        assert_eq!(review.len(), 1, "{entry}: {records:#?}");
+        assert!(review[0].ingredient.contains("triamterene"), "{review:#?}");
+        assert!(
+            review[0].ingredient.contains("triamcinolone"),
+            "{review:#?}"
+        );
+        assert!(review[0].note.contains("registers combine"), "{review:#?}");
+    }
+    // A real name that starts no drug of a registered pair with the word beside it is left as
+    // it is.
+    let records = screen("triam cream");
+    assert_eq!(
+        with_status(&records, Status::Clear),
+        ["triamcinolone acetonide"]
+    );
+}
+
+#[test]
 fn words_that_start_no_registered_partner_or_are_wording_are_left_as_they_are() {
     for entry in ["take/hctz", "hctz/daily", "tabs/hctz"] {
         let records = screen(entry);

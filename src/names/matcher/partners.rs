@@ -14,6 +14,11 @@ use crate::normalize::{Token, TokenKind};
 pub(super) const WHY: &str = "the word beside the diuretic names one drug and starts another that \
                               the registers combine with it: check which is meant";
 
+/// The note of a review asked for when a real name starts one drug of a registered pair.
+pub(super) const WHY_PAIR: &str = "the word names one drug and starts another that the registers \
+                                   combine with the drug the word beside it starts: check which \
+                                   is meant";
+
 /// The shortest truncation read (as for shorthand after a strength).
 const MIN_LETTERS: usize = 4;
 
@@ -84,8 +89,10 @@ pub(super) fn read(
             }
         }
     }
-    // Two unknown truncations side by side (`salm/flut 250/50`): the one pair of drugs they
-    // start that the registers hold in one product, a target among them.
+    // Two truncations side by side (`salm/flut 250/50`): the one pair of drugs they start that
+    // the registers hold in one product, a target among them. One of the two may be a real name
+    // of another drug the word also starts (`triam`, a triamcinolone brand, in `triam/furo`):
+    // the unknown word is read, and the real name goes to review beside the drug of the pair.
     for j in 0..tokens.len().saturating_sub(1) {
         let (a, b) = (&tokens[j], &tokens[j + 1]);
         if !readable(a) || !readable(b) {
@@ -95,15 +102,47 @@ pub(super) fn read(
             !hits.iter().any(|p| p.pos <= k && k < p.pos + p.len)
                 && unmatched.iter().any(|u| u == w)
         };
-        if !open(j, &a.text) || !open(j + 1, &b.text) {
+        let (open_a, open_b) = (open(j, &a.text), open(j + 1, &b.text));
+        let known = |k: usize| {
+            hits.iter().position(|p| {
+                p.pos == k
+                    && p.len == 1
+                    && p.hit.how == How::Vocabulary
+                    && p.hit.review.is_empty()
+                    && !involves_target(lex, p.hit.name)
+            })
+        };
+        let (known_a, known_b) = (known(j), known(j + 1));
+        if !(open_a || known_a.is_some()) || !(open_b || known_b.is_some()) || !(open_a || open_b) {
             continue;
         }
         let [(x, y)] = pairs_started(lex, &a.text, &b.text)[..] else {
             continue;
         };
-        unmatched.retain(|w| *w != a.text && *w != b.text);
-        hits.push(shorthand_at(lex, j, &a.text, x));
-        hits.push(shorthand_at(lex, j + 1, &b.text, y));
+        for (k, word, name, open, known) in [
+            (j, &a.text, x, open_a, known_a),
+            (j + 1, &b.text, y, open_b, known_b),
+        ] {
+            if open {
+                unmatched.retain(|w| w != word);
+                hits.push(shorthand_at(lex, k, word, name));
+            } else if let Some(i) = known
+                && drugs_of(lex, hits[i].hit.name) != drugs_of(lex, name)
+            {
+                let hit = &mut hits[i].hit;
+                hit.review = vec![
+                    Candidate {
+                        name: hit.name,
+                        score: hit.score,
+                    },
+                    Candidate {
+                        name,
+                        score: truncation_score(lex, word, name),
+                    },
+                ];
+                why = why.or(Some(WHY_PAIR));
+            }
+        }
     }
     hits.sort_by_key(|p| p.pos);
     why
