@@ -6,6 +6,10 @@ within 1.5x of the floor).
 Measured, each the median of --runs runs, taking turns:
   binary    crampcheck batch FILE > /dev/null (all cores)
   floor     Spark local[2]: mapInArrow yielding its input batches, written to the noop sink
+  carry     the floor's mapInArrow yielding, for each input batch, as many rows of the package's
+            own output (screened once beforehand on the driver) as the batch has: what Spark
+            costs to move and copy the package's records, with no screening at all (and the
+            same with lean=True)
   package   crampcheck.spark.screen(df, medication=, keys=[patient_id]) to the noop sink
             (and with lean=True: the CLI's --lean fields; and with three fields)
   pipe      df as JSON Lines through rdd.pipe("crampcheck batch --input-format jsonl ..."),
@@ -106,6 +110,31 @@ def main():
     def floor():
         df.mapInArrow(lambda batches: batches, df.schema).write.format("noop").mode("overwrite").save()
 
+    # The package's records of the file's first rows, screened once here, for `carry`.
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    sample = pacsv.read_csv(str(data)).slice(0, 20_000).combine_chunks().to_batches()[0]
+
+    def carrier(lean):
+        carried = crampcheck.spark.schema(df, ["patient_id"], lean=lean)
+        shown = pa.Table.from_batches([
+            crampcheck.screen_arrow(sample, medication="medication", keys=["patient_id"], lean=lean)
+        ]).select([f.name for f in carried.fields]).combine_chunks()
+
+        def same_size(batches):
+            for b in batches:
+                left = b.num_rows
+                while left > 0:
+                    part = shown.slice(0, min(left, shown.num_rows))
+                    left -= part.num_rows
+                    yield from part.to_batches()
+
+        def carry():
+            df.mapInArrow(same_size, carried).write.format("noop").mode("overwrite").save()
+
+        return carry
+
     def package():
         out = crampcheck.spark.screen(df, medication="medication", keys=["patient_id"])
         out.write.format("noop").mode("overwrite").save()
@@ -145,7 +174,10 @@ def main():
         if n < rows:
             raise RuntimeError(f"pipe() gave {n} lines for {rows} rows")
 
-    paths = {"binary": binary, "floor": floor, "package": package,
+    paths = {"binary": binary, "floor": floor,
+             "carry (the package's records, no screening)": carrier(False),
+             "package": package,
+             "carry, lean=True": carrier(True),
              "package, lean=True": package_lean,
              "package, fields=[status, ingredient, level]": package_few, "pipe (JSON Lines)": pipe,
              "pipe (CSV, a header per partition)": pipe_csv}
