@@ -488,46 +488,18 @@ impl Lexicon {
     #[doc(hidden)]
     #[must_use]
     pub fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
-        let kb = self.kb_fuzzy.index();
-        let mut hits: Vec<FuzzyHit> = kb
-            .search(query)
-            .into_iter()
-            .map(|h| FuzzyHit {
-                name: kb.value(h.slot),
-                distance: h.distance,
-                score: h.score,
-                cost: f32::INFINITY,
-            })
-            .collect();
-        let vf = self.vocab().fuzzy();
-        for h in vf.search(query) {
-            let Some(name) = self.vocab_slot(&vf, h.slot) else {
-                continue;
-            };
-            hits.push(FuzzyHit {
-                name,
-                distance: h.distance,
-                score: h.score,
-                cost: f32::INFINITY,
-            });
-        }
-        hits.sort_by(FuzzyHit::nearest_first);
-        // Each hit weighed with the error model (kept in the memo with the hit).
-        let model = super::error_model::ErrorModel::builtin();
-        let mut compact = String::new();
-        // Hits two edits or more behind the nearest are left unweighed (a bound on the work per
-        // search; such a hit is seldom the likeliest, and then only by replacing one rare edit with
-        // two common ones).
+        let mut hits = self.hits_within(query, fuzzy::max_edits(query.len()));
+        // Each hit weighed with the error model (kept in the memo with the hit). Hits two edits
+        // or more behind the nearest are left unweighed (a bound on the work per search; such a
+        // hit is seldom the likeliest, and then only by replacing one rare edit with two common
+        // ones).
         let nearest = hits.first().map_or(0.0, |h| h.distance);
-        for h in hits
-            .iter_mut()
-            .take(WEIGHED_HITS)
-            .filter(|h| h.distance <= nearest + 1.5)
-        {
-            compact.clear();
-            compact.extend(self.key(h.name).split(' '));
-            h.cost = model.cost(query, &compact);
-        }
+        self.weigh(
+            query,
+            hits.iter_mut()
+                .take(WEIGHED_HITS)
+                .filter(|h| h.distance <= nearest + 1.5),
+        );
         hits
     }
 
@@ -537,7 +509,21 @@ impl Lexicon {
     /// (`laxis`: Lasix, not a far-fetched lanvis), cheapest first, at most `most`.
     #[must_use]
     pub fn nearest_names(&self, query: &str, most: usize) -> Vec<FuzzyHit> {
-        let k = fuzzy::max_edits(query.len()) + 1;
+        let mut hits = self.hits_within(query, fuzzy::max_edits(query.len()) + 1);
+        // The nearest by edits are weighed (a bound on the work, as for a search).
+        hits.truncate(WEIGHED_HITS);
+        self.weigh(query, hits.iter_mut());
+        let model = super::error_model::ErrorModel::builtin();
+        let within = model.accept_cost(query) + model.review_margin();
+        hits.retain(|h| h.cost <= within);
+        hits.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.name.cmp(&b.name)));
+        hits.truncate(most);
+        hits
+    }
+
+    /// The hits of the knowledge base's and the vocabulary's indexes within `k` edits of
+    /// `query`, nearest first ([`FuzzyHit::nearest_first`]), not yet weighed.
+    fn hits_within(&self, query: &str, k: usize) -> Vec<FuzzyHit> {
         let kb = self.kb_fuzzy.index();
         let vf = self.vocab().fuzzy();
         let mut hits: Vec<FuzzyHit> = kb
@@ -556,21 +542,19 @@ impl Lexicon {
                 cost: f32::INFINITY,
             })
             .collect();
-        // The nearest by edits are weighed (a bound on the work, as for a search).
         hits.sort_by(FuzzyHit::nearest_first);
-        hits.truncate(WEIGHED_HITS);
+        hits
+    }
+
+    /// Sets each hit's cost: what the error model charges for `query` typed for its name.
+    fn weigh<'h>(&self, query: &str, hits: impl Iterator<Item = &'h mut FuzzyHit>) {
         let model = super::error_model::ErrorModel::builtin();
         let mut compact = String::new();
-        for h in &mut hits {
+        for h in hits {
             compact.clear();
             compact.extend(self.key(h.name).split(' '));
             h.cost = model.cost(query, &compact);
         }
-        let within = model.accept_cost(query) + model.review_margin();
-        hits.retain(|h| h.cost <= within);
-        hits.sort_by(|a, b| a.cost.total_cmp(&b.cost).then(a.name.cmp(&b.name)));
-        hits.truncate(most);
-        hits
     }
 
     /// The sets of targets the registers combine this name's drug with (`ramipril`: with
