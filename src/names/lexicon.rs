@@ -202,12 +202,7 @@ impl Lexicon {
                 alone_only: a.alone_only,
                 source: a.source.clone(),
             });
-            // (Spellings of one name, such as a plural, may share its key and its rows.)
-            for other in also {
-                if !c.also.contains(&other) {
-                    c.also.push(other);
-                }
-            }
+            c.also.extend(also);
         }
         Ok(lex)
     }
@@ -705,6 +700,17 @@ mod tests {
                 let also = l.lookup(&normalize::key(other)).unwrap();
                 assert!(c.also.contains(&also), "{}: {other}", a.name);
             }
+            // Two rows of one key (a spelling the normalizer makes the same) would list a
+            // meaning twice.
+            let mut once = c.also.clone();
+            once.sort_unstable();
+            once.dedup();
+            assert_eq!(
+                once.len(),
+                c.also.len(),
+                "{}: a meaning listed twice",
+                a.name
+            );
         }
     }
 
