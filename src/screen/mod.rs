@@ -93,15 +93,24 @@ impl Finding {
 /// The drink with a target in it (`context.csv`, kind `drink`) that the normalized entry names,
 /// with the name as found.
 fn drink_named<'k>(kb: &'k Kb, normalized: &str) -> Option<(&'k ContextRow, &'k str)> {
-    let words = format!(" {normalized} ");
     kb.context
         .iter()
         .filter(|r| r.kind == ContextKind::Drink)
         .find_map(|r| {
             r.names
                 .iter()
-                .find(|n| words.contains(&format!(" {n} ")))
+                .find(|n| holds_words(normalized, n))
                 .map(|n| (r, n.as_str()))
+        })
+}
+
+/// Whether `text` holds `phrase` as whole words (both space-separated).
+fn holds_words(text: &str, phrase: &str) -> bool {
+    let bytes = text.as_bytes();
+    !phrase.is_empty()
+        && text.match_indices(phrase).any(|(i, _)| {
+            let end = i + phrase.len();
+            (i == 0 || bytes[i - 1] == b' ') && (end == bytes.len() || bytes[end] == b' ')
         })
 }
 
@@ -492,6 +501,16 @@ mod tests {
             .into_iter()
             .map(|f| (f.status, f.ingredient))
             .collect()
+    }
+
+    #[test]
+    fn a_drink_is_found_only_as_whole_words() {
+        assert!(holds_words("tonic water", "tonic water"));
+        assert!(holds_words("gin and tonic water daily", "tonic water"));
+        assert!(!holds_words("tonic waters", "tonic water"));
+        assert!(!holds_words("xtonic water", "tonic water"));
+        assert!(!holds_words("tonic", "tonic water"));
+        assert!(!holds_words("tonic water", ""));
     }
 
     #[test]
