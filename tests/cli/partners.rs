@@ -80,26 +80,32 @@ fn two_truncations_side_by_side_are_the_one_registered_pair_they_start() {
     }
 }
 
+/// `entry` flags `flagged` only, and sends `triam` to review as triamcinolone or triamterene,
+/// saying that the registers combine the drug it starts.
+fn assert_triam_for_review_beside(entry: &str, flagged: &str) {
+    let records = screen(entry);
+    assert_eq!(
+        with_status(&records, Status::Flagged),
+        [flagged],
+        "{entry}: {records:#?}"
+    );
+    let review: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.status == Status::Review)
+        .collect();
+    assert_eq!(review.len(), 1, "{entry}: {records:#?}");
+    assert!(review[0].ingredient.contains("triamterene"), "{review:#?}");
+    assert!(
+        review[0].ingredient.contains("triamcinolone"),
+        "{review:#?}"
+    );
+    assert!(review[0].note.contains("registers combine"), "{review:#?}");
+}
+
 #[test]
 fn a_real_name_the_registers_never_pair_with_the_target_goes_to_review_beside_the_partner() {
     for entry in ["triam/hctz 37.5-25", "HCTZ/triam"] {
-        let records = screen(entry);
-        assert_eq!(
-            with_status(&records, Status::Flagged),
-            ["hydrochlorothiazide"],
-            "{entry}: {records:#?}"
-        );
-        let review: Vec<&Record> = records
-            .iter()
-            .filter(|r| r.status == Status::Review)
-            .collect();
-        assert_eq!(review.len(), 1, "{entry}: {records:#?}");
-        assert!(review[0].ingredient.contains("triamterene"), "{review:#?}");
-        assert!(
-            review[0].ingredient.contains("triamcinolone"),
-            "{review:#?}"
-        );
-        assert!(review[0].note.contains("registers combine"), "{review:#?}");
+        assert_triam_for_review_beside(entry, "hydrochlorothiazide");
     }
     // Alone, the name is what it is.
     let records = screen("triam 37.5");
@@ -114,23 +120,7 @@ fn a_real_name_beside_a_truncation_is_read_with_it_as_their_registered_pair_for_
     // Frusene and its generics hold furosemide with triamterene; `triam` is also a brand of
     // triamcinolone, which no register pairs with furosemide.
     for entry in ["triam/furo", "furo/triam 40/50"] {
-        let records = screen(entry);
-        assert_eq!(
-            with_status(&records, Status::Flagged),
-            ["furosemide"],
-            "{entry}: {records:#?}"
-        );
-        let review: Vec<&Record> = records
-            .iter()
-            .filter(|r| r.status == Status::Review)
-            .collect();
-        assert_eq!(review.len(), 1, "{entry}: {records:#?}");
-        assert!(review[0].ingredient.contains("triamterene"), "{review:#?}");
-        assert!(
-            review[0].ingredient.contains("triamcinolone"),
-            "{review:#?}"
-        );
-        assert!(review[0].note.contains("registers combine"), "{review:#?}");
+        assert_triam_for_review_beside(entry, "furosemide");
     }
     // A real name that starts no drug of a registered pair with the word beside it is left as
     // it is.

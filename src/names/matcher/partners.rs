@@ -59,31 +59,21 @@ pub(super) fn read(
                     hits.push(shorthand_at(lex, j, word, only));
                 }
                 Some(i) => {
-                    let hit = &hits[i].hit;
-                    if hits[i].len != 1
-                        || hit.how != How::Vocabulary
-                        || !hit.review.is_empty()
-                        || involves_target(lex, hit.name)
-                        || targets.iter().any(|&t| lex.registered_with(hit.name, t))
+                    if !real_other_name(lex, &hits[i])
+                        || targets
+                            .iter()
+                            .any(|&t| lex.registered_with(hits[i].hit.name, t))
                     {
                         continue;
                     }
-                    let own = Candidate {
-                        name: hit.name,
-                        score: hit.score,
-                    };
-                    let others: Vec<Candidate> = partners_started(lex, word, &targets)
+                    let others: Vec<NameId> = partners_started(lex, word, &targets)
                         .into_iter()
                         .filter(|&id| involves_target(lex, id))
-                        .map(|name| Candidate {
-                            name,
-                            score: truncation_score(lex, word, name),
-                        })
                         .collect();
                     if others.is_empty() {
                         continue;
                     }
-                    hits[i].hit.review = std::iter::once(own).chain(others).collect();
+                    review_beside(lex, &mut hits[i].hit, word, others);
                     why = Some(WHY);
                 }
             }
@@ -104,13 +94,8 @@ pub(super) fn read(
         };
         let (open_a, open_b) = (open(j, &a.text), open(j + 1, &b.text));
         let known = |k: usize| {
-            hits.iter().position(|p| {
-                p.pos == k
-                    && p.len == 1
-                    && p.hit.how == How::Vocabulary
-                    && p.hit.review.is_empty()
-                    && !involves_target(lex, p.hit.name)
-            })
+            hits.iter()
+                .position(|p| p.pos == k && real_other_name(lex, p))
         };
         let (known_a, known_b) = (known(j), known(j + 1));
         if !(open_a || known_a.is_some()) || !(open_b || known_b.is_some()) || !(open_a || open_b) {
@@ -129,23 +114,41 @@ pub(super) fn read(
             } else if let Some(i) = known
                 && drugs_of(lex, hits[i].hit.name) != drugs_of(lex, name)
             {
-                let hit = &mut hits[i].hit;
-                hit.review = vec![
-                    Candidate {
-                        name: hit.name,
-                        score: hit.score,
-                    },
-                    Candidate {
-                        name,
-                        score: truncation_score(lex, word, name),
-                    },
-                ];
+                review_beside(lex, &mut hits[i].hit, word, [name]);
                 why = why.or(Some(WHY_PAIR));
             }
         }
     }
     hits.sort_by_key(|p| p.pos);
     why
+}
+
+/// A one-word vocabulary name of a drug that is no target, not yet for review: a real name
+/// that may also be a truncation of another drug's name (`triam`).
+fn real_other_name(lex: &Lexicon, p: &Placed) -> bool {
+    p.len == 1
+        && p.hit.how == How::Vocabulary
+        && p.hit.review.is_empty()
+        && !involves_target(lex, p.hit.name)
+}
+
+/// Sends a real name's hit to review beside the drugs its word starts (`others`).
+fn review_beside(
+    lex: &Lexicon,
+    hit: &mut Hit,
+    word: &str,
+    others: impl IntoIterator<Item = NameId>,
+) {
+    let own = Candidate {
+        name: hit.name,
+        score: hit.score,
+    };
+    hit.review = std::iter::once(own)
+        .chain(others.into_iter().map(|name| Candidate {
+            name,
+            score: truncation_score(lex, word, name),
+        }))
+        .collect();
 }
 
 /// Whether a word may be read as a truncated name.
