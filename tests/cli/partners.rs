@@ -1,6 +1,8 @@
 //! A word beside a target read as the drug the registers combine with that target: EHR
 //! combination shorthand (`triamt/hctz`, `salm/flut 250/50`), and a real name that the registers
-//! never pair with the target (`triam` in `triam/hctz`) shown for review beside the one they do.
+//! never pair with the target (`triam` in `triam/hctz`) shown for review beside the one they do;
+//! a truncation beside another drug read as the target the registers combine with it
+//! (`lisinopril/hydrochloro`).
 
 use crate::support::{Record, Status, crampcheck, parse_jsonl, stdout_of};
 
@@ -161,4 +163,56 @@ fn words_that_start_no_registered_partner_or_are_wording_are_left_as_they_are() 
     );
     // Without a target beside it, a truncation needs a strength as before.
     assert_eq!(screen("quin")[0].status, Status::Unrecognized);
+}
+
+#[test]
+fn a_truncation_beside_another_drug_is_the_one_target_the_registers_combine_with_it() {
+    for (entry, flagged, clear) in [
+        (
+            "lisinopril/hydrochloro",
+            "hydrochlorothiazide",
+            "lisinopril",
+        ),
+        ("amlodipine/atorva", "atorvastatin", "amlodipine"),
+        ("fluticasone/salme", "salmeterol", "fluticasone"),
+        // `formo` is one slip from Forteo, a doubtful guess; beside budesonide it is the
+        // formoterol of Symbicort.
+        ("budesonide/formo", "formoterol", "budesonide"),
+    ] {
+        let records = screen(entry);
+        assert_eq!(
+            with_status(&records, Status::Flagged),
+            vec![flagged],
+            "{entry}: {records:#?}"
+        );
+        assert_eq!(
+            with_status(&records, Status::Clear),
+            vec![clear],
+            "{entry}: {records:#?}"
+        );
+        assert!(
+            records.iter().all(|r| r.status != Status::Review),
+            "{entry}: {records:#?}"
+        );
+        let read = records.iter().find(|r| r.status == Status::Flagged);
+        assert_eq!(
+            read.map(|r| r.matched_as.as_str()),
+            Some(flagged),
+            "{entry}: the truncation is shown as the name it starts: {records:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_salt_or_another_drug_cut_short_beside_a_drug_flags_nothing() {
+    // Salts cut short beside their drug, and a truncation of a drug that is no target.
+    for entry in ["metoprolol succ", "losartan pota", "nystatin/triamcin"] {
+        let records = screen(entry);
+        assert!(
+            records
+                .iter()
+                .all(|r| !matches!(r.status, Status::Flagged | Status::Warning)),
+            "{entry}: {records:#?}"
+        );
+    }
 }

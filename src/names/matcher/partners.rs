@@ -2,7 +2,9 @@
 //! quinapril, `triamt-hctz` → triamterene, `salm/flut 250/50` → salmeterol and fluticasone): an
 //! unknown truncation becomes the one such drug it starts; a real name of a drug the registers
 //! never pair with the target (`triam`, a triamcinolone brand, in `triam/hctz`) goes to review
-//! beside the target it starts that they do pair with it (triamterene).
+//! beside the target it starts that they do pair with it (triamterene). Beside a drug that is no
+//! target, an unknown truncation (or a doubtful guess) becomes the one target it starts that the
+//! registers combine with that drug (`lisinopril/hydrochloro` → hydrochlorothiazide).
 
 use super::{Candidate, Hit, How, Placed, drugs_of, involves_target};
 use crate::kb::DrugId;
@@ -75,6 +77,46 @@ pub(super) fn read(
                     }
                     review_beside(lex, &mut hits[i].hit, word, others);
                     why = Some(WHY);
+                }
+            }
+        }
+    }
+    // Beside a drug that is no target (`lisinopril/hydrochloro`, `amlodipine/atorva`,
+    // `fluticasone/salme`): an unknown truncation is the one target it starts that the registers
+    // combine with that drug, as a truncation beside a target is its partner.
+    let others: Vec<(usize, usize, NameId)> = hits
+        .iter()
+        .filter(|p| p.hit.review.is_empty() && !involves_target(lex, p.hit.name))
+        .map(|p| (p.pos, p.len, p.hit.name))
+        .collect();
+    for (pos, len, other) in others {
+        for j in [pos.checked_sub(1), Some(pos + len)].into_iter().flatten() {
+            let Some(token) = tokens.get(j).filter(|t| readable(t)) else {
+                continue;
+            };
+            let word = token.text.as_str();
+            // The word is unknown, or only a doubtful guess (`formo`, one slip from Forteo, beside
+            // budesonide is formoterol).
+            let at = hits.iter().position(|p| p.pos <= j && j < p.pos + p.len);
+            let open = match at {
+                None => unmatched.iter().any(|w| w == word),
+                Some(i) => {
+                    let p = &hits[i];
+                    p.len == 1 && p.hit.how == How::Fuzzy && !p.hit.review.is_empty()
+                }
+            };
+            if !open {
+                continue;
+            }
+            let [only] = targets_started(lex, word, other)[..] else {
+                continue;
+            };
+            let read = shorthand_at(lex, j, word, only);
+            match at {
+                Some(i) => hits[i] = read,
+                None => {
+                    unmatched.retain(|w| w != word);
+                    hits.push(read);
                 }
             }
         }
@@ -209,6 +251,17 @@ fn partners_started(lex: &Lexicon, word: &str, targets: &[DrugId]) -> Vec<NameId
     truncated(lex, word)
         .into_iter()
         .filter(|&id| targets.iter().any(|&t| lex.registered_with(id, t)))
+        .collect()
+}
+
+/// The targets `word` truncates that the registers combine with the drug of `other` (no target).
+fn targets_started(lex: &Lexicon, word: &str, other: NameId) -> Vec<NameId> {
+    truncated(lex, word)
+        .into_iter()
+        .filter(|&id| match lex.name(id).meaning {
+            Meaning::Targets(t) => t.iter().any(|&d| lex.registered_with(other, d)),
+            Meaning::Other(_) => false,
+        })
         .collect()
 }
 
