@@ -134,7 +134,7 @@ fn a_real_name_beside_a_truncation_is_read_with_it_as_their_registered_pair_for_
 }
 
 #[test]
-fn words_that_start_no_registered_partner_or_are_wording_are_left_as_they_are() {
+fn words_that_start_no_registered_partner_are_not_read_as_one_and_wording_is_left_alone() {
     for entry in ["take/hctz", "hctz/daily", "tabs/hctz"] {
         let records = screen(entry);
         assert_eq!(
@@ -147,11 +147,18 @@ fn words_that_start_no_registered_partner_or_are_wording_are_left_as_they_are() 
         );
     }
     // `spiro/bume`: no register or knowledge-base product holds spironolactone with bumetanide,
-    // so `bume` is not read without a strength.
+    // so `bume` is not read as bumetanide without a strength; it goes to review naming it.
     let records = screen("spiro/bume");
     assert_eq!(with_status(&records, Status::Flagged), ["spironolactone"]);
+    assert_eq!(
+        with_status(&records, Status::Review),
+        ["bumetanide"],
+        "{records:#?}"
+    );
     assert!(
-        records.iter().any(|r| r.note.contains("bume")),
+        records
+            .iter()
+            .any(|r| r.status == Status::Review && r.note.contains("never combine")),
         "{records:#?}"
     );
     // `spiro/furo`: the knowledge base's Lasilactone holds both.
@@ -205,14 +212,50 @@ fn a_truncation_beside_another_drug_is_the_one_target_the_registers_combine_with
 
 #[test]
 fn a_salt_or_another_drug_cut_short_beside_a_drug_flags_nothing() {
-    // Salts cut short beside their drug, and a truncation of a drug that is no target.
-    for entry in ["metoprolol succ", "losartan pota", "nystatin/triamcin"] {
+    // Salts cut short beside their drug (`hydrochl` after tramadol continues tramadol
+    // hydrochloride: it is not hydrochlorothiazide), and a truncation of a drug that is no target.
+    for entry in [
+        "metoprolol succ",
+        "losartan pota",
+        "nystatin/triamcin",
+        "tramadol hydrochl",
+        "sertraline hydrochlor",
+    ] {
         let records = screen(entry);
         assert!(
-            records
-                .iter()
-                .all(|r| !matches!(r.status, Status::Flagged | Status::Warning)),
+            records.iter().all(|r| r.status == Status::Clear),
             "{entry}: {records:#?}"
         );
     }
+}
+
+#[test]
+fn a_truncation_of_a_target_no_register_pairs_with_the_drug_beside_it_goes_to_review() {
+    for (entry, target, other) in [
+        ("ramipril/furo", "furosemide", "ramipril"),
+        ("triamcinolone/furosem", "furosemide", "triamcinolone"),
+    ] {
+        let records = screen(entry);
+        assert_eq!(
+            with_status(&records, Status::Review),
+            [target],
+            "{entry}: {records:#?}"
+        );
+        assert_eq!(
+            with_status(&records, Status::Clear),
+            [other],
+            "{entry}: {records:#?}"
+        );
+        let review = records.iter().find(|r| r.status == Status::Review);
+        assert!(
+            review.is_some_and(|r| r.note.contains("never combine with the drug beside it")),
+            "{entry}: the note says why: {records:#?}"
+        );
+        assert!(
+            records.iter().all(|r| !r.note.contains("unmatched")),
+            "{entry}: the word is read, not left unmatched: {records:#?}"
+        );
+    }
+    // Alone, the truncation is no drug yet: unrecognized, its nearest names shown.
+    assert_eq!(screen("furosem")[0].status, Status::Unrecognized);
 }

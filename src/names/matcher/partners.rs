@@ -4,7 +4,9 @@
 //! never pair with the target (`triam`, a triamcinolone brand, in `triam/hctz`) goes to review
 //! beside the target it starts that they do pair with it (triamterene). Beside a drug that is no
 //! target, an unknown truncation (or a doubtful guess) becomes the one target it starts that the
-//! registers combine with that drug (`lisinopril/hydrochloro` → hydrochlorothiazide).
+//! registers combine with that drug (`lisinopril/hydrochloro` → hydrochlorothiazide); a
+//! truncation of a target that they never combine with the drug beside it goes to review naming
+//! the target (`ramipril/furo`), never left unread in a `clear` entry.
 
 use super::{Candidate, Hit, How, Placed, drugs_of, involves_target};
 use crate::kb::DrugId;
@@ -20,6 +22,12 @@ pub(super) const WHY: &str = "the word beside the diuretic names one drug and st
 pub(super) const WHY_PAIR: &str = "the word names one drug and starts another that the registers \
                                    combine with the drug the word beside it starts: check which \
                                    is meant";
+
+/// The note of a review asked for when a word beside a drug starts only a target that the
+/// registers never combine with that drug.
+pub(super) const WHY_UNPAIRED: &str = "the word starts the name of a target that the registers \
+                                       never combine with the drug beside it: check whether it \
+                                       is meant";
 
 /// The shortest truncation read (as for shorthand after a strength).
 const MIN_LETTERS: usize = 4;
@@ -84,17 +92,20 @@ pub(super) fn read(
     // Beside a drug that is no target (`lisinopril/hydrochloro`, `amlodipine/atorva`,
     // `fluticasone/salme`): an unknown truncation is the one target it starts that the registers
     // combine with that drug, as a truncation beside a target is its partner.
-    let others: Vec<(usize, usize, NameId)> = hits
+    let others: Vec<(usize, usize, NameId, String)> = hits
         .iter()
         .filter(|p| p.hit.review.is_empty() && !involves_target(lex, p.hit.name))
-        .map(|p| (p.pos, p.len, p.hit.name))
+        .map(|p| (p.pos, p.len, p.hit.name, p.hit.text.clone()))
         .collect();
-    for (pos, len, other) in others {
+    for (pos, len, other, text) in others {
         for j in [pos.checked_sub(1), Some(pos + len)].into_iter().flatten() {
             let Some(token) = tokens.get(j).filter(|t| readable(t)) else {
                 continue;
             };
             let word = token.text.as_str();
+            if j > pos && continues_name(lex, &text, word) {
+                continue;
+            }
             // The word is unknown, or only a doubtful guess (`formo`, one slip from Forteo, beside
             // budesonide is formoterol).
             let at = hits.iter().position(|p| p.pos <= j && j < p.pos + p.len);
@@ -161,6 +172,38 @@ pub(super) fn read(
             }
         }
     }
+    // Left over beside any drug (`ramipril/furo`, `triamcinolone/furosem`): a truncation of one
+    // target the registers never combine with that drug is not read as it, but it is no silent
+    // miss either: it goes to review naming the target.
+    for j in 0..tokens.len() {
+        let Some(token) = tokens.get(j).filter(|t| readable(t)) else {
+            continue;
+        };
+        let word = token.text.as_str();
+        let at = |k: usize| hits.iter().find(|p| p.pos <= k && k < p.pos + p.len);
+        let before = j.checked_sub(1).and_then(at);
+        if at(j).is_some()
+            || (before.is_none() && at(j + 1).is_none())
+            || !unmatched.iter().any(|w| w == word)
+            || before.is_some_and(|p| continues_name(lex, &p.hit.text, word))
+        {
+            continue;
+        }
+        let [only] = truncated(lex, word)[..] else {
+            continue;
+        };
+        if !involves_target(lex, only) {
+            continue;
+        }
+        unmatched.retain(|w| w != word);
+        let mut read = shorthand_at(lex, j, word, only);
+        read.hit.review = vec![Candidate {
+            name: only,
+            score: read.hit.score,
+        }];
+        hits.push(read);
+        why = why.or(Some(WHY_UNPAIRED));
+    }
     hits.sort_by_key(|p| p.pos);
     why
 }
@@ -191,6 +234,14 @@ fn review_beside(
             score: truncation_score(lex, word, name),
         }))
         .collect();
+}
+
+/// Whether `word`, after the words `text` of a drug's name, continues a name of a drug that is no
+/// target (`tramadol hydrochl`: tramadol hydrochloride, a salt cut short, not HCTZ).
+fn continues_name(lex: &Lexicon, text: &str, word: &str) -> bool {
+    let prefix: String = text.split(' ').chain([word]).collect();
+    lex.prefixed(&prefix, MAX_PREFIXED)
+        .is_none_or(|names| names.iter().any(|&id| !involves_target(lex, id)))
 }
 
 /// Whether a word may be read as a truncated name.
@@ -224,7 +275,7 @@ fn shorthand_at(lex: &Lexicon, pos: usize, word: &str, name: NameId) -> Placed {
 }
 
 /// The generic names `word` truncates, one per drug: its ingredient name, else its shortest.
-fn truncated(lex: &Lexicon, word: &str) -> Vec<NameId> {
+pub(super) fn truncated(lex: &Lexicon, word: &str) -> Vec<NameId> {
     let rank = |id: NameId| (lex.origin(id) != Origin::Ingredient, lex.key(id).len());
     let Some(names) = lex.prefixed(word, MAX_PREFIXED) else {
         return Vec::new();
