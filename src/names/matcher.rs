@@ -883,6 +883,52 @@ enum Fuzzy {
 /// words taken together (`limit.single` false) a weak match is none, and the words are tried
 /// alone.
 fn fuzzy(lex: &Lexicon, key: &str, text: &str, limit: EditLimit) -> Fuzzy {
+    let found = fuzzy_weighed(lex, key, text, limit);
+    if limit.single {
+        truncation_rival(lex, key, found)
+    } else {
+        found
+    }
+}
+
+/// The shortest word whose truncation of a target contests a fuzzy match to another drug.
+const RIVAL_LETTERS: usize = 5;
+
+/// A confident fuzzy match of one word to a drug that is no target, when the word also starts the
+/// name of one drug only and that drug is a target (`amilor`: one letter from Amlor, an amlodipine
+/// brand, and the start of amiloride), goes to review naming both: a silent `clear` would hide a
+/// target cut short.
+fn truncation_rival(lex: &Lexicon, key: &str, found: Fuzzy) -> Fuzzy {
+    let Fuzzy::Match(mut hit) = found else {
+        return found;
+    };
+    if !hit.review.is_empty()
+        || involves_target(lex, hit.name)
+        || key.len() < RIVAL_LETTERS
+        || !key.bytes().all(|b| b.is_ascii_lowercase())
+        || wording::is_wording(key)
+    {
+        return Fuzzy::Match(hit);
+    }
+    if let [only] = partners::truncated(lex, key)[..]
+        && involves_target(lex, only)
+    {
+        hit.review = vec![
+            Candidate {
+                name: hit.name,
+                score: hit.score,
+            },
+            Candidate {
+                name: only,
+                score: (key.len() as f32 / lex.key(only).len().max(1) as f32).min(0.99),
+            },
+        ];
+    }
+    Fuzzy::Match(hit)
+}
+
+/// [`fuzzy`] before a truncation of a target is weighed against its answer.
+fn fuzzy_weighed(lex: &Lexicon, key: &str, text: &str, limit: EditLimit) -> Fuzzy {
     let single = limit.single;
     let hits = lex.fuzzy_hits(key);
     let found = weigh(lex, key, text, limit, hits.iter().take(WEIGHED_HITS));

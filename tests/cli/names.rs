@@ -534,3 +534,18 @@ fn a_group_name_with_a_condition_word_is_a_condition_not_a_medicine() {
     assert_flags("allergy: naproxen", &["naproxen"]);
     assert_no_flag("NSAID allergy", &[]);
 }
+
+#[test]
+fn a_word_one_slip_from_another_drug_that_starts_only_a_target_goes_to_review_naming_both() {
+    // `amilor`: one letter from Amlor (an amlodipine brand) and the start of amiloride;
+    // `formote`: near formic acid's name and the start of formoterol.
+    for (entry, target, other) in [
+        ("amilor", "amiloride", "amlodipine"),
+        ("formote", "formoterol", "formic acid"),
+        ("meclizine/amilor", "amiloride", "amlodipine"),
+    ] {
+        assert_review(entry, target);
+        assert_review(entry, other);
+        assert_flags(entry, &[]);
+    }
+}
