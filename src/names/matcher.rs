@@ -920,7 +920,7 @@ fn truncation_rival(lex: &Lexicon, key: &str, found: Fuzzy) -> Fuzzy {
             },
             Candidate {
                 name: only,
-                score: (key.len() as f32 / lex.key(only).len().max(1) as f32).min(0.99),
+                score: partners::truncation_score(lex, key, only),
             },
         ];
     }

@@ -253,7 +253,8 @@ fn readable(token: &Token) -> bool {
         && !wording::is_wording(word)
 }
 
-fn truncation_score(lex: &Lexicon, word: &str, name: NameId) -> f32 {
+/// How much of `name` the truncation `word` gives.
+pub(super) fn truncation_score(lex: &Lexicon, word: &str, name: NameId) -> f32 {
     (word.len() as f32 / lex.key(name).len().max(1) as f32).min(0.99)
 }
 
