@@ -902,11 +902,11 @@ fn truncation_rival(lex: &Lexicon, key: &str, found: Fuzzy) -> Fuzzy {
     let Fuzzy::Match(mut hit) = found else {
         return found;
     };
+    // (A wording word never reaches the fuzzy search.)
     if !hit.review.is_empty()
         || involves_target(lex, hit.name)
         || key.len() < RIVAL_LETTERS
         || !key.bytes().all(|b| b.is_ascii_lowercase())
-        || wording::is_wording(key)
     {
         return Fuzzy::Match(hit);
     }

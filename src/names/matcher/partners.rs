@@ -92,18 +92,18 @@ pub(super) fn read(
     // Beside a drug that is no target (`lisinopril/hydrochloro`, `amlodipine/atorva`,
     // `fluticasone/salme`): an unknown truncation is the one target it starts that the registers
     // combine with that drug, as a truncation beside a target is its partner.
-    let others: Vec<(usize, usize, NameId, String)> = hits
-        .iter()
-        .filter(|p| p.hit.review.is_empty() && !involves_target(lex, p.hit.name))
-        .map(|p| (p.pos, p.len, p.hit.name, p.hit.text.clone()))
+    // (Such a hit is never replaced, and hits are only added after it: its index stays.)
+    let others: Vec<usize> = (0..hits.len())
+        .filter(|&k| hits[k].hit.review.is_empty() && !involves_target(lex, hits[k].hit.name))
         .collect();
-    for (pos, len, other, text) in others {
+    for k in others {
+        let (pos, len, other) = (hits[k].pos, hits[k].len, hits[k].hit.name);
         for j in [pos.checked_sub(1), Some(pos + len)].into_iter().flatten() {
             let Some(token) = tokens.get(j).filter(|t| readable(t)) else {
                 continue;
             };
             let word = token.text.as_str();
-            if j > pos && continues_name(lex, &text, word) {
+            if j > pos && continues_name(lex, &hits[k].hit.text, word) {
                 continue;
             }
             // The word is unknown, or only a doubtful guess (`formo`, one slip from Forteo, beside
@@ -175,10 +175,7 @@ pub(super) fn read(
     // Left over beside any drug (`ramipril/furo`, `triamcinolone/furosem`): a truncation of one
     // target the registers never combine with that drug is not read as it, but it is no silent
     // miss either: it goes to review naming the target.
-    for j in 0..tokens.len() {
-        let Some(token) = tokens.get(j).filter(|t| readable(t)) else {
-            continue;
-        };
+    for (j, token) in tokens.iter().enumerate().filter(|(_, t)| readable(t)) {
         let word = token.text.as_str();
         let at = |k: usize| hits.iter().find(|p| p.pos <= k && k < p.pos + p.len);
         let before = j.checked_sub(1).and_then(at);
