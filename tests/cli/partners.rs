@@ -22,6 +22,20 @@ fn with_status(records: &[Record], status: Status) -> Vec<&str> {
     out
 }
 
+/// Screens `entry` and asserts, for each status given, the ingredients of its records (sorted);
+/// returns the records for what else a test checks.
+fn screened_as(entry: &str, expected: &[(Status, &[&str])]) -> Vec<Record> {
+    let records = screen(entry);
+    for &(status, ingredients) in expected {
+        assert_eq!(
+            with_status(&records, status),
+            ingredients,
+            "{entry}: {status:?}: {records:#?}"
+        );
+    }
+    records
+}
+
 #[test]
 fn a_truncation_beside_a_target_is_the_one_registered_partner_it_starts() {
     for (entry, flagged, clear) in [
@@ -42,16 +56,9 @@ fn a_truncation_beside_a_target_is_the_one_registered_partner_it_starts() {
         ),
         ("capt/hctz", vec!["hydrochlorothiazide"], vec!["captopril"]),
     ] {
-        let records = screen(entry);
-        assert_eq!(
-            with_status(&records, Status::Flagged),
-            flagged,
-            "{entry}: {records:#?}"
-        );
-        assert_eq!(
-            with_status(&records, Status::Clear),
-            clear,
-            "{entry}: {records:#?}"
+        let records = screened_as(
+            entry,
+            &[(Status::Flagged, &flagged[..]), (Status::Clear, &clear[..])],
         );
         assert!(
             records.iter().all(|r| r.status != Status::Warning),
@@ -67,16 +74,9 @@ fn two_truncations_side_by_side_are_the_one_registered_pair_they_start() {
         ("flut/salm", "salmeterol", "fluticasone"),
         ("simva/ezet", "simvastatin", "ezetimibe"),
     ] {
-        let records = screen(entry);
-        assert_eq!(
-            with_status(&records, Status::Flagged),
-            [flagged],
-            "{entry}: {records:#?}"
-        );
-        assert_eq!(
-            with_status(&records, Status::Clear),
-            [clear],
-            "{entry}: {records:#?}"
+        let records = screened_as(
+            entry,
+            &[(Status::Flagged, &[flagged]), (Status::Clear, &[clear])],
         );
         assert!(records.iter().all(|r| r.how == "shorthand"), "{records:#?}");
     }
@@ -186,16 +186,9 @@ fn a_truncation_beside_another_drug_is_the_one_target_the_registers_combine_with
         // formoterol of Symbicort.
         ("budesonide/formo", "formoterol", "budesonide"),
     ] {
-        let records = screen(entry);
-        assert_eq!(
-            with_status(&records, Status::Flagged),
-            vec![flagged],
-            "{entry}: {records:#?}"
-        );
-        assert_eq!(
-            with_status(&records, Status::Clear),
-            vec![clear],
-            "{entry}: {records:#?}"
+        let records = screened_as(
+            entry,
+            &[(Status::Flagged, &[flagged]), (Status::Clear, &[clear])],
         );
         assert!(
             records.iter().all(|r| r.status != Status::Review),
@@ -235,16 +228,9 @@ fn a_truncation_of_a_target_no_register_pairs_with_the_drug_beside_it_goes_to_re
         ("ramipril/furo", "furosemide", "ramipril"),
         ("triamcinolone/furosem", "furosemide", "triamcinolone"),
     ] {
-        let records = screen(entry);
-        assert_eq!(
-            with_status(&records, Status::Review),
-            [target],
-            "{entry}: {records:#?}"
-        );
-        assert_eq!(
-            with_status(&records, Status::Clear),
-            [other],
-            "{entry}: {records:#?}"
+        let records = screened_as(
+            entry,
+            &[(Status::Review, &[target]), (Status::Clear, &[other])],
         );
         let review = records.iter().find(|r| r.status == Status::Review);
         assert!(
