@@ -756,6 +756,15 @@ def build(src):
             base = re.sub(r"\[[^\]]*\]", " ", p.label)
             parts = re.split(r"(?<=[a-z]{3})/(?=[a-z]{3})", base)
             labels = parts if len(parts) > 1 else [base]
+            # "bzt - bendrofluazide", "gtn - glyceryl trinitrate": the table's abbreviation is a
+            # name of the drug after it, as is that drug's name. Only an abbreviation of 3 to 5
+            # letters is taken: one with a digit ("5asa", "feso4") would lose it to the
+            # normalizer, which reads "5" as a strength, and name another drug ("asa"). Before a
+            # vaccine the short word is the illness ("flu - influenza vaccine"), which product
+            # names use as such ("cold & flu"): not a name of the vaccine.
+            m = re.fullmatch(r"([a-z]{3,5}) - (.+)", base.strip())
+            if m and "vaccine" not in m.group(2):
+                labels += [m.group(1), m.group(2)]
         if p.market == "FR":
             labels = [re.split(r",\s", p.label, maxsplit=1)[0]]
         other = set(CONNECTORS)

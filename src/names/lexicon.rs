@@ -429,10 +429,13 @@ impl Lexicon {
                 Some(&d) => self.lookup(&self.target_names[d]),
                 None => set.first().and_then(|&s| self.lookup(v.substance_key(s))),
             };
+            out.extend(name.map(|n| (t.is_empty(), n)));
             seen.push(t);
-            out.extend(name);
         }
-        (seen.len() > 1).then_some(out)
+        // The products with a target first, for the reader's eye (the vocabulary's own meaning
+        // is the first set, whatever it holds).
+        out.sort_by_key(|&(no_target, _)| no_target);
+        (seen.len() > 1).then(|| out.into_iter().map(|(_, n)| n).collect())
     }
 
     /// The longest name, in words.

@@ -33,6 +33,9 @@ type Entry = (String, Vec<Vec<u32>>);
 /// another product under the same name.
 /// Substances are compared by their key without salt words (`bases`, by substance id), so that
 /// `ATORVASTATIN CALCIUM` in one list and `atorvastatin calcium trihydrate` in another are one.
+/// The first set stays first (a larger one takes its place): it is the vocabulary's own meaning,
+/// the substance a name stands for when its products differ in no target (`azt`: zidovudine in
+/// the FDA list, azathioprine in the UK table, never silently the other); the rest are sorted.
 fn add_set(sets: &mut Vec<Vec<u32>>, mut set: Vec<u32>, bases: &[String]) {
     set.sort_unstable();
     set.dedup();
@@ -41,9 +44,15 @@ fn add_set(sets: &mut Vec<Vec<u32>>, mut set: Vec<u32>, bases: &[String]) {
     if sets.iter().any(|s| within(&set, s)) {
         return;
     }
+    let first_held = sets.iter().position(|s| within(s, &set));
     sets.retain(|s| !within(s, &set));
-    sets.push(set);
-    sets.sort();
+    match first_held {
+        Some(0) => sets.insert(0, set),
+        _ => sets.push(set),
+    }
+    if let Some(rest) = sets.get_mut(1..) {
+        rest.sort();
+    }
 }
 
 /// Builds the index from `vocabulary.tsv` text (`#` comments, a `name<TAB>substance` header, one
@@ -624,6 +633,31 @@ mod tests {
         );
         // A set within another is the same product named less completely.
         assert_eq!(names("lipitor").len(), 1);
+    }
+
+    #[test]
+    fn the_vocabulary_s_own_meaning_stays_the_first_set_whatever_the_registers_add() {
+        let tsv = "name\tsubstance\nazt\tzidovudine\ncoaprovel\tirbesartan\n";
+        let products = "name\tingredients\tmarkets\n\
+                        azt\tazathioprine\tUK\n\
+                        coaprovel\thydrochlorothiazide; irbesartan\tFR\n\
+                        coaprovel\tbisoprolol\tXX\n";
+        let blob = build(tsv, "t.tsv", Some(("p.tsv", products))).unwrap();
+        let v = VocabIndex::read(&blob);
+        // Alphabetical order would put azathioprine first, and a name standing for its first
+        // substance would silently become the other drug.
+        assert_eq!(
+            substance_sets(v, "azt"),
+            vec![vec!["zidovudine"], vec!["azathioprine"]]
+        );
+        // A larger set takes the place of the one it holds.
+        assert_eq!(
+            substance_sets(v, "coaprovel"),
+            vec![
+                vec!["hydrochlorothiazide", "irbesartan"],
+                vec!["bisoprolol"]
+            ]
+        );
     }
 
     #[test]

@@ -311,6 +311,20 @@ fn hct_alone_is_ambiguous_but_a_suffix_after_a_product_name() {
 fn a_name_with_different_ingredients_in_different_markets_goes_to_review_naming_both() {
     assert_review("Urex", "furosemide");
     assert_review("Urex", "methenamine");
+    // The UK table's abbreviation (`bzt - bendrofluazide`) against the FDA list's fenethylline:
+    // never a silent `clear` of a thiazide.
+    assert_review("BZT 2.5 mg", "bendroflumethiazide");
+    assert_review("BZT 2.5 mg", "fenethylline");
+}
+
+#[test]
+fn a_name_whose_products_differ_in_no_target_keeps_the_vocabulary_s_meaning() {
+    // `azt` is zidovudine in the FDA list and azathioprine in the UK table: neither is a target,
+    // and the entry stays what the vocabulary names it rather than flipping to the other.
+    assert_no_flag("AZT 100 mg", &["zidovudine"]);
+    // The UK table's abbreviations are names of their drugs.
+    assert_no_flag("MTX 10 mg weekly", &["methotrexate"]);
+    assert_no_flag("cya 100mg", &["cyclosporine"]);
 }
 
 #[test]
