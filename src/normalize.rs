@@ -177,6 +177,18 @@ fn is_vitamin_word(raw: &str) -> bool {
         && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// Words that describe an iron complex between the words of its name (`iron(III) hydroxide sucrose
+/// complex`, `Eisen-Saccharose-Komplex`): the oxidation state, the hydroxide and the word complex.
+/// They are set aside only where the words left name a knowledge-base drug of several words
+/// (`iron sucrose`); `oxyhydroxide` is not one of them (sucroferric oxyhydroxide is another drug).
+#[must_use]
+pub fn is_complex_word(word: &str) -> bool {
+    matches!(
+        word,
+        "ii" | "iii" | "hydroxide" | "hydroxid" | "hydroxyde" | "complex" | "complexe" | "komplex"
+    )
+}
+
 /// The anion of an element's salt, written after the element's symbol.
 fn is_anion(word: &str) -> bool {
     matches!(
@@ -816,6 +828,12 @@ pub fn is_noise(word: &str) -> bool {
 #[must_use]
 pub fn is_salt(word: &str) -> bool {
     SALTS.binary_search(&word).is_ok()
+}
+
+/// Every salt and hydrate word ([`is_salt`]), sorted.
+#[must_use]
+pub fn salt_words() -> &'static [&'static str] {
+    SALTS
 }
 
 #[cfg(test)]

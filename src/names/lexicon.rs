@@ -129,6 +129,9 @@ pub struct Lexicon {
     fuzzy_memo: Mutex<FuzzyMemo>,
     /// The registers' combinations by their ingredients, built when first asked.
     combinations: std::sync::OnceLock<Combinations>,
+    /// Knowledge-base names of several words by their key without complex words
+    /// ([`normalize::is_complex_word`]): `iron sucrose` for `iron(III) hydroxide sucrose complex`.
+    without_complex_words: HashMap<Box<str>, NameId, foldhash::fast::RandomState>,
 }
 
 impl Lexicon {
@@ -152,6 +155,7 @@ impl Lexicon {
                 .collect(),
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
             combinations: std::sync::OnceLock::new(),
+            without_complex_words: HashMap::default(),
         };
         for (id, d) in kb.drugs.iter().enumerate() {
             lex.insert(
@@ -179,6 +183,13 @@ impl Lexicon {
             }
             let id = id as NameId;
             lex.index.entry(compact.into_boxed_str()).or_insert(id);
+        }
+        for (id, name) in lex.names.iter().enumerate() {
+            if let Some(key) = without_complex_words(name.key.split(' ')) {
+                lex.without_complex_words
+                    .entry(key.into_boxed_str())
+                    .or_insert(id as NameId);
+            }
         }
         let mut w = BlobWriter::default();
         fuzzy::write_index(&mut w, fuzzy_entries);
@@ -229,6 +240,22 @@ impl Lexicon {
 
     fn kb_count(&self) -> NameId {
         self.names.len() as NameId
+    }
+
+    /// The knowledge-base name of several words that a spaced key spells with complex words set
+    /// aside on both sides ([`normalize::is_complex_word`]): `iron hydroxide sucrose complex`,
+    /// `iron III sucrose` and `ferric sucrose` (of `ferric hydroxide sucrose complex`) are
+    /// `iron sucrose`. Needs two words other than complex words.
+    #[must_use]
+    pub fn lookup_without_complex_words(&self, key: &str) -> Option<NameId> {
+        if self.without_complex_words.is_empty() {
+            return None;
+        }
+        if !key.split(' ').any(normalize::is_complex_word) {
+            return self.without_complex_words.get(key).copied();
+        }
+        let key = without_complex_words(key.split(' '))?;
+        self.without_complex_words.get(key.as_str()).copied()
     }
 
     /// The name stored under a normalized key (spaced or compact).
@@ -664,6 +691,25 @@ impl Lexicon {
         (!self.index.contains_key(vf.key(slot))).then(|| self.kb_count() + vf.value(slot))
     }
 
+    /// Whether a word of a knowledge-base name (a target's), other than a salt word, is within
+    /// `edits` of `word` (`saccaratx` of `ferro saccarato`).
+    #[must_use]
+    pub fn near_a_target_word(&self, word: &str, edits: usize) -> bool {
+        self.names.iter().any(|n| {
+            n.key.split(' ').any(|w| {
+                w.len().abs_diff(word.len()) <= edits
+                    && !normalize::is_salt(w)
+                    && strsim::osa_distance(w, word) <= edits
+            })
+        })
+    }
+
+    /// Whether a knowledge-base name (a target's) starts with `prefix` (`hydrochloro`).
+    #[must_use]
+    pub fn starts_a_target_name(&self, prefix: &str) -> bool {
+        !self.kb_fuzzy.index().prefixed(prefix).is_empty()
+    }
+
     /// Names whose compact key starts with `prefix`, or `None` when there are more than `limit`.
     #[must_use]
     pub fn prefixed(&self, prefix: &str, limit: usize) -> Option<Vec<NameId>> {
@@ -679,6 +725,20 @@ impl Lexicon {
         out.dedup();
         Some(out)
     }
+}
+
+/// The words other than complex words, spaced, when there are two or more.
+fn without_complex_words<'w>(words: impl Iterator<Item = &'w str>) -> Option<String> {
+    let mut key = String::new();
+    let mut n = 0;
+    for w in words.filter(|w| !normalize::is_complex_word(w)) {
+        if n > 0 {
+            key.push(' ');
+        }
+        key.push_str(w);
+        n += 1;
+    }
+    (n >= 2).then_some(key)
 }
 
 #[cfg(test)]

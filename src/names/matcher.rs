@@ -118,18 +118,42 @@ struct Placed {
 /// Resolves one entry.
 #[must_use]
 pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
-    let norm = normalize::normalize(text);
-    let tokens = &norm.tokens;
-    if let Some(t) = tokens.iter().find(|t| wording::is_not_a_medicine(&t.text)) {
+    let mut norm = normalize::normalize(text);
+    if let Some(t) = norm
+        .tokens
+        .iter()
+        .find(|t| wording::is_not_a_medicine(&t.text))
+    {
         return Resolution {
             normalized: norm.joined(),
             not_a_medicine: Some(t.text.clone()),
             ..Resolution::default()
         };
     }
-    let mut covered = vec![false; tokens.len()];
+    let mut covered = vec![false; norm.tokens.len()];
     let mut hits: Vec<Placed> = Vec::new();
-    phrase_pass(lex, tokens, &mut covered, &mut hits, false);
+    phrase_pass(lex, &norm.tokens, &mut covered, &mut hits, false);
+    // A word no name covers that is a slip for a salt word is that salt word (`sertraline
+    // hydrochoride`, `losartan potasium`, `ferric hydroxiae sucrose complex`), never a drug of
+    // its own (Hydro-ride, potassium chloride); the names are read again with it.
+    let normalized = norm.joined();
+    let mut slips = false;
+    for (t, _) in norm.tokens.iter_mut().zip(&covered).filter(|(_, c)| !**c) {
+        if t.kind == TokenKind::Word
+            && let Some(salt) = salt_slip(lex, &t.text)
+        {
+            t.text.clear();
+            t.text.push_str(salt);
+            t.kind = TokenKind::Salt;
+            slips = true;
+        }
+    }
+    if slips {
+        covered.iter_mut().for_each(|c| *c = false);
+        hits.clear();
+        phrase_pass(lex, &norm.tokens, &mut covered, &mut hits, false);
+    }
+    let tokens = &norm.tokens;
     if hits.is_empty() {
         // An entry of salt words only (`potassium chloride`, `calcium`) is a drug in its own right.
         phrase_pass(lex, tokens, &mut covered, &mut hits, true);
@@ -183,7 +207,7 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     let partner_review = partners::read(lex, tokens, &mut hits, &mut unmatched);
     let why_review = intravenous_iron(lex, text, &mut hits).or(partner_review);
     Resolution {
-        normalized: norm.joined(),
+        normalized,
         hits: hits.into_iter().map(|p| p.hit).collect(),
         unmatched,
         nearest,
@@ -559,6 +583,16 @@ fn phrase(lex: &Lexicon, window: &[Token], key: &mut String, other: &mut String)
     if let Some(id) = lex.lookup(key) {
         return Some(exact(lex, id, key.clone(), How::of(lex.origin(id))));
     }
+    // A name of several words with an iron complex's words between or after them (`iron
+    // hydroxide sucrose complex`, `Eisen-Saccharose`), starting with one of its own.
+    if window.len() > 1
+        && window
+            .first()
+            .is_some_and(|t| !normalize::is_complex_word(&t.text))
+        && let Some(id) = lex.lookup_without_complex_words(key)
+    {
+        return Some(exact(lex, id, key.clone(), How::of(lex.origin(id))));
+    }
     if window.len() > 1 {
         // `key` keeps the spaced text; `other` holds the joined and swapped keys.
         join(window, "", other);
@@ -699,6 +733,7 @@ fn unknown_run(
             {
                 continue;
             }
+
             let found = single
                 .then(|| glued_salt(lex, &key, text))
                 .flatten()
@@ -752,6 +787,25 @@ fn unknown_run(
         }
         s += 1;
     }
+}
+
+/// The salt word a word is a slip for ([`wording::salt_slip`]), unless the word is a name of its
+/// own (`lactase` is no lactate), a target cut short (`lisinopril/hydrochloro`: the partners pass
+/// reads it), or as near to a drug's name or a word of a target's name as to the salt word
+/// (`hydroxzine` is hydroxyzine, `saccaratx` the Italian `ferro saccarato`).
+fn salt_slip(lex: &Lexicon, key: &str) -> Option<&'static str> {
+    let (salt, edits) = wording::salt_slip(key)?;
+    if lex.lookup(key).is_some()
+        || lex.starts_a_target_name(key)
+        || lex.near_a_target_word(key, edits)
+    {
+        return None;
+    }
+    let near_a_drug = lex
+        .fuzzy_hits(key)
+        .iter()
+        .any(|h| h.distance <= edits as f32 && lex.name(h.name).key != salt);
+    (!near_a_drug).then_some(salt)
 }
 
 /// Whether a word sounds exactly like a known name that it is not spelled as: a fuzzy hit

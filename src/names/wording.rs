@@ -9,6 +9,8 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use crate::normalize;
+
 const ENGLISH: &str = include_str!("../../data/english_words.txt");
 const NOT_DRUGS: &str = include_str!("../../data/not_drugs.txt");
 const SUPPLIERS: &str = include_str!("../../data/suppliers.txt");
@@ -147,6 +149,25 @@ pub fn near_not_a_drug(word: &str) -> bool {
         .filter_map(|len| by_length.get(len))
         .flatten()
         .any(|n| one_edit(w, n))
+}
+
+/// The salt or hydrate word that `word` misspells (`hydrochoride`, `sucinate`, `potasium`): one of
+/// the same first letter within the edits a word of its length may carry
+/// ([`super::fuzzy::max_edits`]: one for 5 to 8 letters, two for 9 to 13), the nearest, when
+/// `word` is not itself one.
+#[must_use]
+pub fn salt_slip(word: &str) -> Option<(&'static str, usize)> {
+    if word.len() < 5 || normalize::is_salt(word) {
+        return None;
+    }
+    let first = word.as_bytes().first()?;
+    let k = super::fuzzy::max_edits(word.len());
+    normalize::salt_words()
+        .iter()
+        .filter(|s| s.as_bytes().first() == Some(first) && s.len().abs_diff(word.len()) <= k)
+        .map(|s| (*s, strsim::osa_distance(word, s)))
+        .filter(|&(s, d)| d <= k.min(super::fuzzy::max_edits(s.len())))
+        .min_by_key(|&(s, d)| (d, s))
 }
 
 /// The words that name no drug, by their length in bytes.
@@ -302,6 +323,19 @@ mod tests {
         for text in ["", "# only\n", "# only", "\n"] {
             assert!(!SortedLines::new(text).contains("a"), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_slip_for_a_salt_word_is_that_salt_word_within_the_edits_of_its_length() {
+        assert_eq!(salt_slip("hydrochoride"), Some(("hydrochloride", 1)));
+        assert_eq!(salt_slip("sucinate"), Some(("succinate", 1)));
+        assert_eq!(salt_slip("potasium"), Some(("potassium", 1)));
+        assert_eq!(salt_slip("hdyroxide"), Some(("hydroxide", 1)));
+        // A salt word itself, a word too short, too far, or of another first letter.
+        assert_eq!(salt_slip("sodium"), None);
+        assert_eq!(salt_slip("sodm"), None);
+        assert_eq!(salt_slip("hydrochlorothiazide"), None);
+        assert_eq!(salt_slip("ydrochloride"), None);
     }
 
     #[test]

@@ -563,3 +563,37 @@ fn a_word_one_slip_from_another_drug_that_starts_only_a_target_goes_to_review_na
         assert_flags(entry, &[]);
     }
 }
+
+#[test]
+fn an_iron_complex_s_words_between_the_words_of_iron_sucrose_leave_it_iron_sucrose() {
+    for entry in [
+        "iron hydroxide sucrose complex 20 mg/mL",
+        "iron(III) sucrose 100 mg IV",
+        "iron III sucrose",
+        "ferric hydroxide sucrose",
+        "Eisen-Saccharose",
+    ] {
+        assert_flags(entry, &["iron sucrose"]);
+    }
+    // Other iron complexes stay what they are.
+    assert_no_flag("sucroferric oxyhydroxide 500 mg", &["ferric oxyhydroxide"]);
+    assert_no_flag("iron hydroxide polymaltose complex", &["iron"]);
+}
+
+#[test]
+fn a_slip_in_a_salt_word_is_the_salt_never_a_drug_of_its_own() {
+    // Before: a review of Hydro-ride (amiloride + hydrochlorothiazide), a false flag of it, and
+    // a stray potassium chloride.
+    assert_no_flag(
+        "sertraline hydrochoride 50 mg",
+        &["sertraline hydrochloride"],
+    );
+    assert_no_flag("ferric hdyroxide 500 mg", &["ferric oxyhydroxide"]);
+    assert_no_flag("losartan potasium 50 mg", &["losartan potassium"]);
+    assert_flags("Amiloride hydrochoride 5 mg", &["amiloride"]);
+    assert_flags("atorvastatin calcum 20 mg", &["atorvastatin"]);
+    assert_flags("ferric hydroxiae sucrose complex", &["iron sucrose"]);
+    // A drug one slip from a salt word is that drug, and a target cut short stays the target.
+    assert_no_flag("hydroxzine 25 mg", &["hydroxyzine"]);
+    assert_flags("lisinopril/hydrochloro", &["hydrochlorothiazide"]);
+}
