@@ -733,7 +733,6 @@ fn unknown_run(
             {
                 continue;
             }
-
             let found = single
                 .then(|| glued_salt(lex, &key, text))
                 .flatten()

@@ -173,7 +173,8 @@ pub fn salt_slip(word: &str) -> Option<(&'static str, usize)> {
 }
 
 /// The optimal-string-alignment distance of two short words when it is at most `limit`, without
-/// allocating (a band of rows on the stack); `None` beyond the limit or for words over 31 bytes.
+/// allocating (three rows on the stack, given up once a row exceeds the limit); `None` beyond the
+/// limit or for words of 32 bytes or more.
 #[must_use]
 pub fn osa_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
     const MAX: usize = 32;
