@@ -793,6 +793,17 @@ fn osa(a: &[u8], b: &[u8], limit: usize, rows: &mut [Vec<usize>; 3]) -> usize {
     prev[n].min(limit + 1)
 }
 
+/// [`osa`] for a caller without rows of its own (the thread's search scratch): the distance when
+/// it is at most `limit`.
+#[must_use]
+pub fn osa_within(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
+    let d = SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => osa(a, b, limit, &mut scratch.rows),
+        Err(_) => osa(a, b, limit, &mut Default::default()),
+    });
+    (d <= limit).then_some(d)
+}
+
 /// A string compared with many others: for each byte, the positions where it occurs, as the bits
 /// of a word, for the bit-parallel OSA distance of Hyyrö (2003), one step per byte of the other
 /// string. Strings longer than 64 bytes use the table ([`osa`]). The bits are set in a caller's
@@ -980,6 +991,40 @@ mod tests {
         let h = FuzzyIndex::read(Blob::new(&blob), 0).search("furosimide")[0];
         assert!((h.distance - 1.0).abs() < f32::EPSILON);
         assert!((h.score - 0.9).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_bounded_osa_agrees_with_strsim_within_its_limit() {
+        let words = [
+            "hydrochloride",
+            "hydrochoride",
+            "hdyroxide",
+            "hydroxide",
+            "sodium",
+            "sodum",
+            "ca",
+            "",
+            "potasium",
+            "potassium",
+            "abcdef",
+            "badcfe",
+            "succinate",
+            "sucinate",
+            "xyz",
+        ];
+        for a in words {
+            for b in words {
+                for limit in 0..3 {
+                    let d = strsim::osa_distance(a, b);
+                    let want = (d <= limit).then_some(d);
+                    assert_eq!(
+                        osa_within(a.as_bytes(), b.as_bytes(), limit),
+                        want,
+                        "{a} {b}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

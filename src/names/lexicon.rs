@@ -699,7 +699,7 @@ impl Lexicon {
             n.key.split(' ').any(|w| {
                 w.len().abs_diff(word.len()) <= edits
                     && !normalize::is_salt(w)
-                    && super::wording::osa_within(w.as_bytes(), word.as_bytes(), edits).is_some()
+                    && fuzzy::osa_within(w.as_bytes(), word.as_bytes(), edits).is_some()
             })
         })
     }
