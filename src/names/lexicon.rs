@@ -129,9 +129,6 @@ pub struct Lexicon {
     fuzzy_memo: Mutex<FuzzyMemo>,
     /// The registers' combinations by their ingredients, built when first asked.
     combinations: std::sync::OnceLock<Combinations>,
-    /// Knowledge-base names of several words by their key without complex words
-    /// ([`normalize::is_complex_word`]): `iron sucrose` for `iron(III) hydroxide sucrose complex`.
-    without_complex_words: HashMap<Box<str>, NameId, foldhash::fast::RandomState>,
 }
 
 impl Lexicon {
@@ -155,7 +152,6 @@ impl Lexicon {
                 .collect(),
             fuzzy_memo: Mutex::new(FuzzyMemo::default()),
             combinations: std::sync::OnceLock::new(),
-            without_complex_words: HashMap::default(),
         };
         for (id, d) in kb.drugs.iter().enumerate() {
             lex.insert(
@@ -184,9 +180,11 @@ impl Lexicon {
             let id = id as NameId;
             lex.index.entry(compact.into_boxed_str()).or_insert(id);
         }
-        for (id, name) in lex.names.iter().enumerate() {
-            if let Some(key) = without_complex_words(name.key.split(' ')) {
-                lex.without_complex_words
+        // A name of several words is also found without an iron complex's words
+        // ([`normalize::is_complex_word`]): `ferric sucrose` of `ferric hydroxide sucrose complex`.
+        for id in 0..lex.names.len() {
+            if let Some(key) = without_complex_words(lex.names[id].key.split(' ')) {
+                lex.index
                     .entry(key.into_boxed_str())
                     .or_insert(id as NameId);
             }
@@ -242,20 +240,15 @@ impl Lexicon {
         self.names.len() as NameId
     }
 
-    /// The knowledge-base name of several words that a spaced key spells with complex words set
-    /// aside on both sides ([`normalize::is_complex_word`]): `iron hydroxide sucrose complex`,
-    /// `iron III sucrose` and `ferric sucrose` (of `ferric hydroxide sucrose complex`) are
-    /// `iron sucrose`. Needs two words other than complex words.
+    /// The name of several words that a spaced key holding complex words spells with them set
+    /// aside ([`normalize::is_complex_word`]): `iron hydroxide sucrose complex` and `iron III
+    /// sucrose` are `iron sucrose`. Needs two words other than complex words.
     #[must_use]
     pub fn lookup_without_complex_words(&self, key: &str) -> Option<NameId> {
-        if self.without_complex_words.is_empty() {
+        if !key.split(' ').any(normalize::is_complex_word) {
             return None;
         }
-        if !key.split(' ').any(normalize::is_complex_word) {
-            return self.without_complex_words.get(key).copied();
-        }
-        let key = without_complex_words(key.split(' '))?;
-        self.without_complex_words.get(key.as_str()).copied()
+        self.lookup(&without_complex_words(key.split(' '))?)
     }
 
     /// The name stored under a normalized key (spaced or compact).

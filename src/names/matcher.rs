@@ -788,16 +788,13 @@ fn unknown_run(
     }
 }
 
-/// The salt word a word is a slip for ([`wording::salt_slip`]), unless the word is a name of its
-/// own (`lactase` is no lactate), a target cut short (`lisinopril/hydrochloro`: the partners pass
-/// reads it), or as near to a drug's name or a word of a target's name as to the salt word
-/// (`hydroxzine` is hydroxyzine, `saccaratx` the Italian `ferro saccarato`).
+/// The salt word a word that no name covers is a slip for ([`wording::salt_slip`]), unless it is
+/// a target cut short (`lisinopril/hydrochloro`: the partners pass reads it), or as near to a
+/// drug's name or a word of a target's name as to the salt word (`hydroxzine` is hydroxyzine,
+/// `saccaratx` the Italian `ferro saccarato`).
 fn salt_slip(lex: &Lexicon, key: &str) -> Option<&'static str> {
     let (salt, edits) = wording::salt_slip(key)?;
-    if lex.lookup(key).is_some()
-        || lex.starts_a_target_name(key)
-        || lex.near_a_target_word(key, edits)
-    {
+    if lex.starts_a_target_name(key) || lex.near_a_target_word(key, edits) {
         return None;
     }
     let near_a_drug = lex
