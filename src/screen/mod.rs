@@ -416,7 +416,10 @@ fn named_classes<'a>(
             return false;
         }
         let named = words(&class.class);
-        if members.iter().any(|m| named.iter().all(|w| m.contains(w))) {
+        // A review is a doubt between a class and another drug (`tariazide`: thiazide or
+        // Targosid): it stays beside a drug of the class.
+        if f.status != Status::Review && members.iter().any(|m| named.iter().all(|w| m.contains(w)))
+        {
             return false;
         }
         if f.note.is_empty() {

@@ -597,3 +597,11 @@ fn a_slip_in_a_salt_word_is_the_salt_never_a_drug_of_its_own() {
     assert_no_flag("hydroxzine 25 mg", &["hydroxyzine"]);
     assert_flags("lisinopril/hydrochloro", &["hydrochlorothiazide"]);
 }
+
+#[test]
+fn a_doubt_between_a_class_and_another_drug_stays_beside_a_drug_of_that_class() {
+    // `tariazide`: the thiazide class or Targosid (teicoplanin); the hydrochlorothiazide named
+    // beside it took the class's finding away, and the doubt with it.
+    assert_review("bpo-tariazide / hidrotiazida", "teicoplanin");
+    assert_flags("bpo-tariazide / hidrotiazida", &["hydrochlorothiazide"]);
+}
