@@ -30,6 +30,7 @@ OUT_SUPPLIERS = ROOT / "data" / "suppliers.txt"
 OUT_ROUNDTRIP = ROOT / "tests" / "roundtrip" / "products.tsv"
 VOCABULARY = ROOT / "data" / "vocabulary.tsv"
 FRENCH_TABLE = ROOT / "scripts" / "french_inn.tsv"
+ENGLISH_WORDS = ROOT / "data" / "english_words.txt"
 
 # ---------------------------------------------------------------- pinned inputs
 INPUTS = {
@@ -661,6 +662,35 @@ trisodium esylate esilate pamoate embonate dimeglumine isethionate hyclate monos
 monopotassium dipropionate""".split())
 
 
+# A register name that is one common English word (`data/english_words.txt`) is a product line
+# or a label's leftover (`nose`, `travel`, `original`, `kids`, `dialysis`, `complete`), not a
+# word a person writes for that drug: free text uses it for something else (`saline nose spray`,
+# `melatonin for travel`). Such a name is left out unless a product of that name holds a target
+# (never lost; a name with two meanings goes to review) or it is the medicine's own name, reviewed
+# by eye here:
+ENGLISH_KEPT = {
+    "adrenalin": "epinephrine, the Canadian brand",
+    "dextrose": "glucose",
+    "glycerol": "glycerin",
+    "paraffin": "liquid paraffin (mineral oil), the UK name",
+    "ringer": "Ringer's solution",
+    "saline": "sodium chloride solution",
+    "selenium": "a selenium salt",
+    "multivitamins": "multivitamin products",
+    "cambia": "diclofenac potassium (US, CA brand)",
+    "emend": "aprepitant (brand)",
+    "muse": "alprostadil urethral (brand)",
+    "sonata": "zaleplon (brand)",
+}
+
+
+def read_english(path):
+    """The English word list (sha256, set of words)."""
+    text = path.read_bytes()
+    ws = {l.strip() for l in text.decode("utf-8").splitlines() if l.strip() and not l.startswith("#")}
+    return hashlib.sha256(text).hexdigest(), ws
+
+
 def merge_key(n):
     """Parent moiety for comparing two sets of one name: salts, esters, hydrates removed, and
     "X-ic acid" and "X-ate" made alike."""
@@ -843,6 +873,15 @@ def build(src):
             rows[n][tuple(p.ingredients)].add(p.market)
     stats["generic names dropped (resolved by their ingredient names)"] = generic_dropped
     stats["names made only of company or lab words dropped"] = company_dropped
+    english_sha, english_words = read_english(ENGLISH_WORDS)
+    english_dropped = []
+    for n in sorted(rows):
+        if (n in english_words and n not in ENGLISH_KEPT
+                and not any(target_of(i) for ings in rows[n] for i in ings)):
+            english_dropped.append(n)
+            del rows[n]
+    stats[f"names that are one English word, without a target, dropped: {len(english_dropped)} "
+          f"({', '.join(english_dropped)})"] = 1
 
     # Same name, ingredient sets equal but for salt or hydrate form: one row (the most common
     # spelling), the markets joined. Different sets stay apart.
@@ -924,7 +963,7 @@ def build(src):
         print(f"  several sets: {n}: " + " | ".join(f"{'; '.join(i)} [{','.join(sorted(m))}]"
                                                       for i, m in out), file=sys.stderr)
 
-    return (render_products(merged, vocab, french, len(names)),
+    return (render_products(merged, vocab, french, len(names), english_sha),
             render_suppliers(suppliers),
             render_fixture(fixture))
 
@@ -939,7 +978,7 @@ def provenance(lines):
     return lines[:1] + out + lines[1:]
 
 
-def render_products(rows, vocab, french, nnames):
+def render_products(rows, vocab, french, nnames, english_sha):
     head = provenance([
         "# crampcheck international product names: name -> every active ingredient, by market",
         "# built by: python3 scripts/build_products.py (rules in scripts/README.md)",
@@ -949,6 +988,9 @@ def render_products(rows, vocab, french, nnames):
         "# name: the label line lowercased, parentheses removed, cut at the first strength, trailing "
         "forms/routes/packs and the product's own company words removed; combination words kept",
         "# names that are only generic (ingredient, company and lab words) are left out",
+        "# names that are one common English word (data/english_words.txt, sha256 "
+        f"{english_sha}) are left out, unless a product of the name holds a target or the word is "
+        "on the reviewed list ENGLISH_KEPT of scripts/build_products.py",
         "# ingredients: every active ingredient, UNII substance name where data/vocabulary.tsv knows "
         "it, else the international name; '; '-joined, sorted",
         "# markets: CA, EU, FR, UK; one row per (name, ingredient set); a name with several rows "

@@ -476,6 +476,31 @@ fn a_bracketed_english_word_describes_the_product_unless_it_is_a_target_brand() 
 }
 
 #[test]
+fn a_common_english_word_that_a_register_uses_as_a_product_line_is_no_drug() {
+    // `nose` (a UK betamethasone product), `travel` (a Canadian dimenhydrinate), `original`,
+    // `kids`, `dialysis`, `cold`: product lines of the registers, not what a person means.
+    for (entry, allowed) in [
+        ("nasal saline nose spray", &["sodium chloride"][..]),
+        ("melatonin for travel", &["melatonin"][..]),
+        ("tylenol cold", &["acetaminophen"][..]),
+        ("kids multivitamin gummies", &["multivitamin"][..]),
+        ("dialysis solution", &[][..]),
+        ("Ensure original", &[][..]),
+        ("laxative", &[][..]),
+    ] {
+        assert_no_flag(entry, allowed);
+    }
+    // A word that is a target's product stays one (Congest: conjugated estrogens, Canada), and a
+    // medicine's own name stays (Adrenalin).
+    assert_flags("Congest 0.625 mg", &["conjugated estrogens"]);
+    assert!(
+        screen("Adrenalin 1 mg/mL")
+            .iter()
+            .any(|r| r.status == Status::Clear && r.ingredient.contains("epinephrine"))
+    );
+}
+
+#[test]
 fn an_element_symbol_before_its_anion_names_the_salt() {
     for (entry, salt) in [
         ("Mg oxide 400 mg", "magnesium oxide"),
