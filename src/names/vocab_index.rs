@@ -335,18 +335,27 @@ fn key_table(keys: &[&str], compact: &[&str]) -> Vec<u32> {
 }
 
 /// Whether a name's key (`normalize::key` of it) is no key to index it under: one of one or two
-/// letters (`r/amp` → `r` would make a stray letter a drug), or one that dropped a one-letter
+/// letters (`r/amp` → `r` would make a stray letter a drug), one that dropped a one-letter
 /// word of the name (`vitamin q` would become `vitamin`, and then stand for every vitamin; the
-/// `g` of `penicillin g potassium` is kept, so it is indexed).
+/// `g` of `penicillin g potassium` is kept, so it is indexed), or a fragment of three letters
+/// left of a name whose other words are form or dose words (`Pre-Pen` → `pre` would make
+/// `pre-filled` a drug, `AT-III` → `iii` the numeral of any name).
 fn unusable(name: &str, key: &str) -> bool {
     let noise_letters = |words: &mut dyn Iterator<Item = &str>| {
         words
             .filter(|w| w.len() == 1 && normalize::is_noise(&w.to_ascii_lowercase()))
             .count()
     };
+    let fragment = || {
+        key.len() < 4
+            && name
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| normalize::is_noise(&w.to_ascii_lowercase()))
+    };
     key.len() < 3
         || noise_letters(&mut name.split(|c: char| !c.is_ascii_alphanumeric()))
             > noise_letters(&mut key.split(' '))
+        || fragment()
 }
 
 /// A substance's key without salt and hydrate words (`atorvastatin calcium trihydrate` →
@@ -566,6 +575,22 @@ mod tests {
         for key in keys.chain(compact).chain(misses) {
             assert_eq!(v.lookup_hashed(key, size), v.lookup_searched(key), "{key}");
         }
+    }
+
+    #[test]
+    fn a_short_fragment_of_a_hyphenated_name_is_no_key() {
+        let blob = build_from_tsv(
+            "name\tsubstance\nPre-Pen\tbenzylpenicilloyl polylysine\nAT-III\tantithrombin iii\n\
+             Nitro-Bid\tnitroglycerin\nZiac tablets\tbisoprolol fumarate\n",
+            "t",
+        )
+        .unwrap();
+        let v = VocabIndex::read(&blob);
+        assert!(v.lookup("pre").is_none());
+        assert!(v.lookup("iii").is_none());
+        // A part of four letters or more, and a short name whose form word stands apart, stay.
+        assert!(v.lookup("nitro").is_some());
+        assert!(v.lookup("ziac").is_some());
     }
 
     #[test]
