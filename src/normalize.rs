@@ -80,7 +80,11 @@ pub fn normalize(text: &str) -> Normalized {
             continue;
         }
         let first = out.tokens.len();
-        push_raw(&folded[start..i], &mut out);
+        // A French elision (`chlorhydrate d'amiloride`, `bésilate d')`) is the word `de` or
+        // `le`: wording, never a letter of a name (`D` after a brand names a combination).
+        if !(c == '\'' && matches!(&folded[start..i], "d" | "l")) {
+            push_raw(&folded[start..i], &mut out);
+        }
         if depth > 0 {
             // (`free` may have taken a word back, so the new tokens start at `first` or before.)
             out.tokens
@@ -130,6 +134,7 @@ fn fold(text: &str) -> String {
             'œ' | 'Œ' => out.push_str("oe"),
             'ø' | 'Ø' => out.push('o'),
             'µ' | 'μ' => out.push('u'),
+            '’' | 'ʼ' => out.push('\''),
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
             _ => out.push(' '),
         }
@@ -858,6 +863,20 @@ mod tests {
         assert_eq!(words("furosemide 40 mg PO BID"), "furosemide");
         assert_eq!(words("metolazone 2.5mg p.o. b.i.d."), "metolazone");
         assert_eq!(words("Forteo pen 600 mcg/2.4 mL"), "forteo");
+    }
+
+    #[test]
+    fn a_french_elision_is_wording_and_no_letter_of_a_name() {
+        assert_eq!(words("AMLODIPINE (BÉSILATE D')"), "amlodipine besilate");
+        assert_eq!(words("CHLORHYDRATE D'AMILORIDE"), "chlorhydrate amiloride");
+        assert_eq!(
+            words("amiloride (chlorhydrate d’) anhydre"),
+            "amiloride chlorhydrate anhydre"
+        );
+        assert_eq!(words("acide l'ascorbique"), "acide ascorbique");
+        // A letter standing alone is still a word (`Burinex A`, `Diovan D`).
+        assert_eq!(words("Diovan D"), "diovan d");
+        assert_eq!(words("vitamin D"), "vitamin d");
     }
 
     #[test]
