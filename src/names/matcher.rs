@@ -733,11 +733,14 @@ fn unknown_run(
             {
                 continue;
             }
+            // A French word of the registers' texts (`dilue`, `aqueux`) is no slip and no
+            // shorthand for a name, but may be a drug's French spelling (`neomycine`).
+            let french = single && wording::is_french(&key);
             let found = single
                 .then(|| glued_salt(lex, &key, text))
                 .flatten()
                 .or_else(|| {
-                    if single && run.has_number {
+                    if single && run.has_number && !french {
                         shorthand(lex, &key, text)
                     } else {
                         None
@@ -745,15 +748,20 @@ fn unknown_run(
                 })
                 .or_else(|| single.then(|| acid(lex, &key, text)).flatten())
                 .or_else(|| ending(lex, &key, text))
-                .or_else(|| match fuzzy(lex, &key, text, edit_limit(window)) {
-                    Fuzzy::Match(h) => Some(h),
-                    Fuzzy::Weak(c) => {
-                        if single {
-                            weak = c;
-                        }
-                        None
+                .or_else(|| {
+                    if french {
+                        return None;
                     }
-                    Fuzzy::Nothing => None,
+                    match fuzzy(lex, &key, text, edit_limit(window)) {
+                        Fuzzy::Match(h) => Some(h),
+                        Fuzzy::Weak(c) => {
+                            if single {
+                                weak = c;
+                            }
+                            None
+                        }
+                        Fuzzy::Nothing => None,
+                    }
                 })
                 .filter(|h| softs == 0 || involves_target(lex, h.name) || !h.review.is_empty());
             if let Some(hit) = found {
@@ -764,7 +772,8 @@ fn unknown_run(
             }
         }
         let word = &run.tokens[s].text;
-        if !run.soft[s] && word.len() > 1 && !wording::is_wording(word) {
+        if !run.soft[s] && word.len() > 1 && !wording::is_wording(word) && !wording::is_french(word)
+        {
             // A word too far from every name for a guess still shows the nearest names, one
             // edit beyond its limit, for a person to look at (`laxis`: Lasix); never a slip for
             // a food or the like (`quinioa`).
@@ -810,12 +819,17 @@ fn sounds_like_a_name(lex: &Lexicon, key: &str) -> bool {
     lex.fuzzy_hits(key).iter().any(|h| h.distance < 1.0)
 }
 
-/// An acid written without the word `acid` (`ethacrynic`, `valproic`, `folic`): the name with it.
+/// An acid written without the word `acid` (`ethacrynic`, `valproic`, `folic`), or in French,
+/// Spanish or Italian (`acide étacrynique`, `ácido fólico`): the name with it.
 fn acid(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
-    if !key.ends_with("ic") || key.len() < 6 {
+    if key.len() < 6 {
         return None;
     }
-    let id = lex.lookup(&format!("{key} acid"))?;
+    let stem = key
+        .strip_suffix("ique")
+        .or_else(|| key.strip_suffix("ico"))
+        .or_else(|| key.strip_suffix("ic"))?;
+    let id = lex.lookup(&format!("{stem}ic acid"))?;
     Some(Hit {
         text: text.to_owned(),
         name: id,

@@ -5,6 +5,9 @@
 //! `(Pfizer Ltd)`, `Stragen`); and words that mark an entry as no medicine at all
 //! (`data/not_medicines.txt`: disinfectant, cleaner). Neither is turned into a drug by shorthand, ending or fuzzy matching, and an unknown
 //! word one edit from a not-a-drug word is not read as a drug either (`quinioa` is quinoa).
+//! The French words of the French register's texts (`data/french_words.txt`: `dilué`, `aqueux`)
+//! are never a slip or a shorthand for a drug name, but may still be one by its French ending
+//! (`néomycine`).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -12,6 +15,7 @@ use std::sync::OnceLock;
 use crate::normalize;
 
 const ENGLISH: &str = include_str!("../../data/english_words.txt");
+const FRENCH: &str = include_str!("../../data/french_words.txt");
 const NOT_DRUGS: &str = include_str!("../../data/not_drugs.txt");
 const SUPPLIERS: &str = include_str!("../../data/suppliers.txt");
 const NOT_MEDICINES: &str = include_str!("../../data/not_medicines.txt");
@@ -33,6 +37,17 @@ fn is_english(word: &str) -> bool {
     static LINES: OnceLock<SortedLines> = OnceLock::new();
     LINES
         .get_or_init(|| SortedLines::new(ENGLISH))
+        .contains(word)
+}
+
+/// Whether a word (accents folded) is a French word of the French register's texts
+/// (`data/french_words.txt`, sorted like the English list): never a slip or a shorthand for a
+/// drug name (`dilue` is not Diulo, `aqueux` is not Aquex).
+#[must_use]
+pub fn is_french(word: &str) -> bool {
+    static LINES: OnceLock<SortedLines> = OnceLock::new();
+    LINES
+        .get_or_init(|| SortedLines::new(FRENCH))
         .contains(word)
 }
 
@@ -307,6 +322,26 @@ mod tests {
         }
         for w in ["", "#", "a", "zzzzzz", "aaaa", "english words"] {
             assert_eq!(is_english(w), lines.binary_search(&w).is_ok(), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn the_french_list_is_sorted_lowercase_words_apart_from_the_english_ones() {
+        let lines: Vec<&str> = FRENCH.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(lines.len() > 500, "{} words", lines.len());
+        assert!(lines.windows(2).all(|p| p[0] < p[1]), "not sorted");
+        for l in &lines {
+            assert!(
+                l.len() >= 4 && l.bytes().all(|b| b.is_ascii_lowercase()),
+                "{l:?}"
+            );
+            assert!(is_french(l) && !is_english(l), "{l}");
+        }
+        for w in ["dilue", "aqueux", "complexe", "comprime"] {
+            assert!(is_french(w), "{w}");
+        }
+        for w in ["furosemide", "quinine", "saccharose", "lasilix", "dilu"] {
+            assert!(!is_french(w), "{w}");
         }
     }
 

@@ -630,3 +630,81 @@ fn a_doubt_between_a_class_and_another_drug_stays_beside_a_drug_of_that_class() 
     assert_review("bpo-tariazide / hidrotiazida", "teicoplanin");
     assert_flags("bpo-tariazide / hidrotiazida", &["hydrochlorothiazide"]);
 }
+
+#[test]
+fn a_french_word_of_the_register_is_no_slip_for_a_drug_name() {
+    // BDPM substance names: `dilué` is one letter pair from Diulo (metolazone), `aqueux` one
+    // letter from Aquex (clopamide), `complexe` near Complexone, `flacon` near Flucon.
+    for (entry, allowed) in [
+        ("CLAVULANATE DE POTASSIUM DILUÉ", &["clavulanate"][..]),
+        (
+            "VALÉRIANE (RACINE DE) (EXTRAIT SEC AQUEUX DE)",
+            &["extrait sec"][..],
+        ),
+        ("dilué", &[][..]),
+        ("aqueux", &[][..]),
+        (
+            "ADVILMED ENFANTS ET NOURRISSONS 20 mg/1 ml, suspension buvable en flacon",
+            &["ibuprofen"][..],
+        ),
+    ] {
+        assert_no_flag(entry, allowed);
+    }
+    let records = screen("COMPLEXE D'HYDROXYDE FERRIQUE - SACCHAROSE");
+    assert_eq!(flags(&records), BTreeSet::from(["iron sucrose".to_owned()]));
+    assert!(
+        records.iter().all(|r| r.ingredient == "iron sucrose"),
+        "{records:#?}"
+    );
+    // A French drug name that is a slip for the English one still finds it, and a French name
+    // spelled by its ending still does.
+    for (entry, want) in [("CAFÉINE", "caffeine"), ("NÉOMYCINE", "neomycin")] {
+        let records = screen(entry);
+        assert!(
+            records.iter().any(|r| r.ingredient.contains(want)),
+            "{entry}: {records:#?}"
+        );
+    }
+}
+
+#[test]
+fn an_acid_named_in_french_spanish_or_italian_is_that_acid() {
+    assert_flags("ACIDE ÉTACRYNIQUE", &["ethacrynic acid"]);
+    for (entry, want) in [
+        ("ACIDE TRANEXAMIQUE ARROW 0,5 g/5 ml", "tranexamic acid"),
+        ("ácido fólico 5 mg", "folic acid"),
+    ] {
+        assert_no_flag(entry, &[want]);
+        assert!(
+            screen(entry).iter().any(|r| r.ingredient == want),
+            "{entry}"
+        );
+    }
+}
+
+#[test]
+fn a_french_elision_is_no_combination_letter() {
+    // `d'` is `de`: amlodipine besilate, not "amlodipine D" (a combination with a diuretic).
+    assert_no_flag("AMLODIPINE (BÉSILATE D')", &["amlodipine"]);
+    assert_flags("CHLORHYDRATE D’AMILORIDE", &["amiloride"]);
+}
+
+#[test]
+fn a_short_fragment_left_of_a_product_name_is_no_drug() {
+    // `Pre-Pen` without its device word is `pre`, and `AT-III` is `iii`: neither is a name, so
+    // a pre-filled pen holds no benzylpenicilloyl polylysine.
+    for entry in [
+        "Insulin glargine 100units/ml 3ml pre-filled disposable devices",
+        "Humira 40mg/0.4ml solution for injection pre-filled pens",
+        "Factor III",
+    ] {
+        let records = screen(entry);
+        assert!(
+            records
+                .iter()
+                .all(|r| !r.ingredient.contains("benzylpenicilloyl")
+                    && !r.ingredient.contains("antithrombin")),
+            "{entry}: {records:#?}"
+        );
+    }
+}

@@ -248,6 +248,7 @@ fn readable(token: &Token) -> bool {
         && word.len() >= MIN_LETTERS
         && word.bytes().all(|b| b.is_ascii_lowercase())
         && !wording::is_wording(word)
+        && !wording::is_french(word)
 }
 
 /// How much of `name` the truncation `word` gives.
