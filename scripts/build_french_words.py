@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Write data/french_words.txt: the French words of the French product register's texts (forms,
-routes, substance names: `comprimé`, `dilué`, `aqueux`, `extrait`, `complexe`), which crampcheck
+"""Write data/french_words.txt: the French words of the French and Canadian product registers'
+texts (forms, routes, substance names: `comprimé`, `dilué`, `aqueux`, `extrait`, `complexe`), which crampcheck
 never reads as a slip or a shorthand for a drug name (`dilué` is not Diulo, `aqueux` is not
 Aquex). A word of the list still matches a drug exactly or by its French ending (`néomycine`:
 neomycin): the list only closes the approximate paths.
 
 Sources:
 - the BDPM files CIS_bdpm.txt (label, form, routes) and CIS_COMPO_bdpm.txt (element, substance,
-  dose reference) in ../shared/sources/france-bdpm, pinned by sha256 as in build_products.py;
+  dose reference) in ../shared/sources/france-bdpm, and the French columns (ingredient, form,
+  route) of Health Canada's DPD extracts in ../shared/sources/health-canada-dpd, pinned by
+  sha256 as in build_products.py;
 - the French Hunspell dictionary of the Debian package hunspell-fr-classical (Dicollecte,
   MPL-2.0), read by the Debian package hunspell's `hunspell -G`, both pinned below: a word of
   the register is kept when the dictionary spells it so.
@@ -25,11 +27,14 @@ Usage:
 """
 
 import argparse
+import csv
 import hashlib
+import io
 import re
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +46,13 @@ BDPM = {
     "france-bdpm/CIS_bdpm.txt": "1944e91e882cb3bae19f0c72aa219bb41ee0ddc2f3dfeba68e6b2a9ad62a5c46",
     "france-bdpm/CIS_COMPO_bdpm.txt": "ae13de7097d211f0b368839ef35b99a532e016a4afa07120d996d21a55d04847",
 }
+DPD = {
+    "health-canada-dpd/allfiles.zip": "f243061ce8f41537c54305b4007d11db72a18166780e932c975c49b22faa7f03",
+    "health-canada-dpd/allfiles_ap.zip": "a9c8e9249dee5f11ba9cea27d47ca9c890c26d2827580273dd4c000228f79251",
+    "health-canada-dpd/allfiles_dr.zip": "49a7b5cbfbe78e0e256182ac5d92e2a53989c2879686f24d5928082813a997f5",
+}
+# The DPD's French columns: (member, column), the member named with the extract's suffix.
+DPD_COLUMNS = [("ingred", 11), ("form", 3), ("route", 3)]
 # The columns read: (file, columns); every other column is a code, a date or a number.
 COLUMNS = [("france-bdpm/CIS_bdpm.txt", (1, 2, 3)), ("france-bdpm/CIS_COMPO_bdpm.txt", (1, 3, 5))]
 DICTIONARY = "/usr/share/hunspell/fr_FR"
@@ -70,26 +82,43 @@ HYDRATE = re.compile(r"(anhydre|base|(mono|di|tri|hemi|sesqui|penta|hexa|hepta)?
 def register_words(sources: Path) -> tuple:
     """The register's words (as written, lowercase), and the folded words that are a substance
     of the register on their own (`CAFÉINE`, `ALCOOL`, `CAFÉINE ANHYDRE`)."""
-    for rel, digest in BDPM.items():
+    for rel, digest in {**BDPM, **DPD}.items():
         got = sha256(sources / rel)
         if got != digest:
             sys.exit(f"{sources / rel}: sha256 {got}, expected {digest}")
     words, substances = set(), set()
+
+    def substance(name):
+        parts = [w for w in re.split(r"[^a-z]+", fold(name)) if w]
+        if parts and HYDRATE.fullmatch(" ".join(parts[1:])):
+            substances.add(parts[0])
+
+    def add(text):
+        words.update(re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).lower()))
+
     with open(sources / "france-bdpm/CIS_COMPO_bdpm.txt", encoding="cp1252") as f:
         for line in f:
             fields = line.rstrip("\n").split("\t")
             if len(fields) > 3:
-                parts = [w for w in re.split(r"[^a-z]+", fold(fields[3])) if w]
-                if parts and HYDRATE.fullmatch(" ".join(parts[1:])):
-                    substances.add(parts[0])
+                substance(fields[3])
+    for rel in DPD:
+        with zipfile.ZipFile(sources / rel) as z:
+            suffix = rel.rsplit("allfiles", 1)[1].removesuffix(".zip")
+            for member, column in DPD_COLUMNS:
+                text = z.read(f"{member}{suffix}.txt").decode("utf-8")
+                for row in csv.reader(io.StringIO(text)):
+                    if len(row) > column:
+                        add(row[column])
+                        if member == "ingred":
+                            # `Atorvastatine (Atorvastatine calcique)`: the substance is the head.
+                            substance(row[column].split("(", 1)[0])
     for rel, columns in COLUMNS:
         with open(sources / rel, encoding="cp1252") as f:
             for line in f:
                 fields = line.rstrip("\n").split("\t")
                 for i in columns:
                     if i < len(fields):
-                        text = unicodedata.normalize("NFC", fields[i]).lower()
-                        words.update(re.findall(r"[^\W\d_]+", text))
+                        add(fields[i])
     return {w for w in words if re.fullmatch(r"[a-z]{4,}", fold(w))}, substances
 
 
@@ -141,6 +170,10 @@ def build(sources: Path) -> str:
         "#   April 2026, sha256 " + ", ".join(d[:16] for d in BDPM.values()) + ";",
         "#   Source : Base de donnees publique des medicaments (ANSM, HAS, UNCAM).",
         "#   Licence Ouverte / Open Licence 2.0 (Etalab).",
+        "# and of the French columns of Health Canada's Drug Product Database (ingredient, form,",
+        "#   route: allfiles.zip, allfiles_ap.zip, allfiles_dr.zip dated 2026-04-01, sha256",
+        "#   " + ", ".join(d[:16] for d in DPD.values()) + ");",
+        "#   Contains information licensed under the Open Government Licence - Canada.",
         f"# kept when the French Hunspell dictionary ({DICTIONARY_PACKAGE}, Debian; fr.dic sha256",
         f"#   {DICTIONARY_SHA256['.dic'][:16]}, fr.aff {DICTIONARY_SHA256['.aff'][:16]}; {HUNSPELL_VERSION} -G) spells it so:",
         "#   Dicollecte's dictionary, Mozilla Public License 2.0 (https://mozilla.org/MPL/2.0/); this",
