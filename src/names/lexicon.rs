@@ -507,6 +507,12 @@ impl Lexicon {
     #[must_use]
     pub fn fuzzy_search_uncached(&self, query: &str) -> Vec<FuzzyHit> {
         let mut hits = self.hits_within(query, fuzzy::max_edits(query.len()));
+        // The search reads only the names that start as the query does; a slip in the first
+        // letter (`orsuvastatin`, `umetanide`, `alsix`) is looked for apart, when nothing is
+        // one edit away.
+        if hits.first().is_none_or(|h| h.distance > 1.0) {
+            self.first_letter_slips(query, &mut hits);
+        }
         // Each hit weighed with the error model (kept in the memo with the hit). Hits two edits
         // or more behind the nearest are left unweighed (a bound on the work per search; such a
         // hit is seldom the likeliest, and then only by replacing one rare edit with two common
@@ -519,6 +525,57 @@ impl Lexicon {
                 .filter(|h| h.distance <= nearest + 1.5),
         );
         hits
+    }
+
+    /// The names one edit from `query` in its first letters, which the search does not read:
+    /// the first two letters swapped, the first letter dropped or added, and from seven letters
+    /// on changed. Each is an exact lookup (53 at most); a name found is added as a hit one edit
+    /// away unless it is there already, and the hits are put back in order.
+    fn first_letter_slips(&self, query: &str, hits: &mut Vec<FuzzyHit>) {
+        let q = query.as_bytes();
+        if fuzzy::max_edits(q.len()) == 0 || !q.iter().all(u8::is_ascii_lowercase) {
+            return;
+        }
+        let mut variant = String::with_capacity(q.len() + 1);
+        let found = |variant: &str, hits: &mut Vec<FuzzyHit>| {
+            let Some(name) = self.lookup(variant) else {
+                return;
+            };
+            if hits.iter().any(|h| h.name == name) {
+                return;
+            }
+            let longer = q.len().max(variant.len()) as f32;
+            hits.push(FuzzyHit {
+                name,
+                distance: 1.0,
+                score: 1.0 - 1.0 / longer,
+                cost: f32::INFINITY,
+            });
+        };
+        let rest = &query[1..];
+        if q.len() >= 2 && q[0] != q[1] {
+            variant.clear();
+            variant.push(char::from(q[1]));
+            variant.push(char::from(q[0]));
+            variant.push_str(&query[2..]);
+            found(&variant, hits);
+        }
+        found(rest, hits);
+        for letter in b'a'..=b'z' {
+            variant.clear();
+            variant.push(char::from(letter));
+            variant.push_str(query);
+            found(&variant, hits);
+            // A changed first letter leaves a short word little to be known by (`apium` is
+            // no `opium`): only from seven letters on.
+            if letter != q[0] && q.len() >= 7 {
+                variant.clear();
+                variant.push(char::from(letter));
+                variant.push_str(rest);
+                found(&variant, hits);
+            }
+        }
+        hits.sort_by(FuzzyHit::nearest_first);
     }
 
     /// The names nearest to a word that matched nothing, to show a person (never a match): the
@@ -744,6 +801,35 @@ mod tests {
 
     fn meaning(l: &Lexicon, key: &str) -> Meaning {
         l.name(l.lookup(key).unwrap()).meaning
+    }
+
+    #[test]
+    fn a_slip_in_the_first_letters_finds_the_name_the_search_cannot_read() {
+        let l = lex();
+        for (typed, name) in [
+            ("orsuvastatin", "rosuvastatin"),
+            ("umetanide", "bumetanide"),
+            ("alsix", "lasix"),
+            ("yzaar", "hyzaar"),
+            ("xrosuvastatin", "rosuvastatin"),
+            ("posuvastatin", "rosuvastatin"),
+        ] {
+            let want = l.lookup(name).unwrap();
+            let hits = l.fuzzy_search_uncached(typed);
+            let hit = hits.iter().find(|h| h.name == want);
+            assert!(
+                hit.is_some_and(|h| h.distance == 1.0 && h.cost.is_finite()),
+                "{typed}: {hits:?}"
+            );
+        }
+        // A changed first letter of a short word is not looked for (`apium` is no `opium`),
+        // and a word with a name one edit away needs no such search.
+        let opium = l.lookup("opium").unwrap();
+        assert!(
+            l.fuzzy_search_uncached("apium")
+                .iter()
+                .all(|h| h.name != opium)
+        );
     }
 
     #[test]

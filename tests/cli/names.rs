@@ -708,3 +708,19 @@ fn a_short_fragment_left_of_a_product_name_is_no_drug() {
         );
     }
 }
+
+#[test]
+fn a_slip_in_the_first_letters_of_a_name_still_finds_it() {
+    // The fuzzy search reads only names starting as the entry does; swapped, dropped and added
+    // first letters are looked for apart.
+    for (entry, want) in [
+        ("orsuvastatin 10 mg", "rosuvastatin"),
+        ("umetanide 1 mg", "bumetanide"),
+        ("alsix 40 mg", "furosemide"),
+        ("riamterene", "triamterene"),
+        ("nidacaterol", "indacaterol"),
+    ] {
+        assert_flags(entry, &[want]);
+    }
+    assert_no_flag("APIUM GRAVEOLENS 5CH", &[]);
+}
