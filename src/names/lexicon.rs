@@ -822,8 +822,7 @@ mod tests {
                 "{typed}: {hits:?}"
             );
         }
-        // A changed first letter of a short word is not looked for (`apium` is no `opium`),
-        // and a word with a name one edit away needs no such search.
+        // A changed first letter of a short word is not looked for (`apium` is no `opium`).
         let opium = l.lookup("opium").unwrap();
         assert!(
             l.fuzzy_search_uncached("apium")

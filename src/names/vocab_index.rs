@@ -578,7 +578,7 @@ mod tests {
     }
 
     #[test]
-    fn a_short_fragment_of_a_hyphenated_name_is_no_key() {
+    fn a_short_fragment_left_of_a_name_by_its_form_words_is_no_key() {
         let blob = build_from_tsv(
             "name\tsubstance\nPre-Pen\tbenzylpenicilloyl polylysine\nAT-III\tantithrombin iii\n\
              Nitro-Bid\tnitroglycerin\nZiac tablets\tbisoprolol fumarate\n",

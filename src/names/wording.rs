@@ -5,9 +5,9 @@
 //! `(Pfizer Ltd)`, `Stragen`); and words that mark an entry as no medicine at all
 //! (`data/not_medicines.txt`: disinfectant, cleaner). Neither is turned into a drug by shorthand, ending or fuzzy matching, and an unknown
 //! word one edit from a not-a-drug word is not read as a drug either (`quinioa` is quinoa).
-//! The French words of the French register's texts (`data/french_words.txt`: `dilué`, `aqueux`)
-//! are never a slip or a shorthand for a drug name, but may still be one by its French ending
-//! (`néomycine`).
+//! The French words of the French and Canadian registers' texts (`data/french_words.txt`:
+//! `dilué`, `aqueux`) are never a slip or a shorthand for a drug name, but may still be one by
+//! its French ending (`néomycine`).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -40,7 +40,7 @@ fn is_english(word: &str) -> bool {
         .contains(word)
 }
 
-/// Whether a word (accents folded) is a French word of the French register's texts
+/// Whether a word (accents folded) is a French word of the French and Canadian registers' texts
 /// (`data/french_words.txt`, sorted like the English list): never a slip or a shorthand for a
 /// drug name (`dilue` is not Diulo, `aqueux` is not Aquex).
 #[must_use]
