@@ -8,8 +8,8 @@ neomycin): the list only closes the approximate paths.
 Sources:
 - the BDPM files CIS_bdpm.txt (label, form, routes) and CIS_COMPO_bdpm.txt (element, substance,
   dose reference) in ../shared/sources/france-bdpm, and the French columns (ingredient, form,
-  route) of Health Canada's DPD extracts in ../shared/sources/health-canada-dpd, pinned by
-  sha256 as in build_products.py;
+  route) of Health Canada's DPD extracts in ../shared/sources/health-canada-dpd, pinned by the
+  sha256 of build_products.py (imported from it);
 - the French Hunspell dictionary of the Debian package hunspell-fr-classical (Dicollecte,
   MPL-2.0), read by the Debian package hunspell's `hunspell -G`, both pinned below: a word of
   the register is kept when the dictionary spells it so.
@@ -37,23 +37,21 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_products import INPUTS  # noqa: E402  (the pinned register files, in one place)
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "french_words.txt"
 ENGLISH = ROOT / "data" / "english_words.txt"
 NAMES = [ROOT / "data" / "vocabulary.tsv", ROOT / "data" / "products.tsv"]
 
-BDPM = {
-    "france-bdpm/CIS_bdpm.txt": "1944e91e882cb3bae19f0c72aa219bb41ee0ddc2f3dfeba68e6b2a9ad62a5c46",
-    "france-bdpm/CIS_COMPO_bdpm.txt": "ae13de7097d211f0b368839ef35b99a532e016a4afa07120d996d21a55d04847",
-}
-DPD = {
-    "health-canada-dpd/allfiles.zip": "f243061ce8f41537c54305b4007d11db72a18166780e932c975c49b22faa7f03",
-    "health-canada-dpd/allfiles_ap.zip": "a9c8e9249dee5f11ba9cea27d47ca9c890c26d2827580273dd4c000228f79251",
-    "health-canada-dpd/allfiles_dr.zip": "49a7b5cbfbe78e0e256182ac5d92e2a53989c2879686f24d5928082813a997f5",
-}
+# The register files and their pinned sha256, as build_products.py reads them.
+BDPM = {k: v for k, v in INPUTS.items() if k.startswith("france-bdpm/")}
+DPD = {k: v for k, v in INPUTS.items() if k.startswith("health-canada-dpd/")}
 # The DPD's French columns: (member, column), the member named with the extract's suffix.
 DPD_COLUMNS = [("ingred", 11), ("form", 3), ("route", 3)]
-# The columns read: (file, columns); every other column is a code, a date or a number.
+# The BDPM columns read: (file, columns); every other column is a code, a date or a number.
 COLUMNS = [("france-bdpm/CIS_bdpm.txt", (1, 2, 3)), ("france-bdpm/CIS_COMPO_bdpm.txt", (1, 3, 5))]
 DICTIONARY = "/usr/share/hunspell/fr_FR"
 DICTIONARY_PACKAGE = "hunspell-fr-classical 1:7.0-1"
