@@ -52,13 +52,19 @@ impl Combinations {
     pub fn new(text: &str, part: impl Fn(&str) -> Option<Part>) -> Combinations {
         let mut by_drug: HashMap<String, Vec<Partners>> = HashMap::new();
         let mut target_pairs = HashSet::new();
+        // Products share their ingredients (thousands hold hydrochlorothiazide): each distinct
+        // ingredient is read once.
+        let mut read: HashMap<&str, Option<Part>> = HashMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut cols = line.split('\t');
             let (Some(name), Some(ingredients)) = (cols.next(), cols.next()) else {
                 continue;
             };
             let markets = cols.next().unwrap_or_default();
-            let parts: Vec<Part> = ingredients.split("; ").filter_map(&part).collect();
+            let parts: Vec<Part> = ingredients
+                .split("; ")
+                .filter_map(|i| read.entry(i).or_insert_with(|| part(i)).clone())
+                .collect();
             let mut targets: Vec<DrugId> = parts
                 .iter()
                 .filter_map(|p| match p {
