@@ -468,6 +468,25 @@ impl<'o> Reader<'o> {
             };
             let mut ended = false;
             while chunk.items.len() < CHUNK {
+                let items = &mut chunk.items;
+                let block = rdr.next_simple_block(
+                    &mut chunk.text,
+                    CHUNK - items.len(),
+                    |row, patient, input, line| {
+                        items.push(Item {
+                            patient,
+                            input,
+                            row,
+                            error: None,
+                            extra: Vec::new(),
+                            line,
+                            keys: Vec::new(),
+                        });
+                    },
+                )?;
+                if block > 0 {
+                    continue;
+                }
                 let Some(rec) = rdr.next_into(&mut chunk.text)? else {
                     ended = true;
                     break;

@@ -359,6 +359,57 @@ impl<R: BufRead> RecordReader<R> {
         Ok(Some(taken))
     }
 
+    /// [`RecordReader::with_simple_line`] for the simple lines that lie whole in the buffer, one
+    /// after another: `take` gets each line with its number and returns `Some(true)` to take it
+    /// and go on, `Some(false)` to take it and stop, `None` to leave it (and stop) for the general
+    /// way. Returns how many lines were taken; 0 when the next line is not simple or not whole in
+    /// the buffer (the caller reads it with [`RecordReader::with_simple_line`] or the general way).
+    ///
+    /// # Errors
+    /// On an I/O error.
+    pub fn with_simple_lines(
+        &mut self,
+        mut take: impl FnMut(&[u8], u64) -> Option<bool>,
+    ) -> io::Result<usize> {
+        if self.line == 0 || self.eof || !self.pending.is_empty() {
+            return Ok(0);
+        }
+        let buf = match self.src.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let (mut at, mut taken) = (0, 0);
+        while let Some(i) = memchr::memchr2(b'\n', b'\r', &buf[at..]) {
+            let end = at + i;
+            let next = match (buf[end], buf.get(end + 1)) {
+                (b'\r', Some(b'\n')) => end + 2,
+                // A CR at the end of the buffer may be half of a CRLF.
+                (b'\r', None) => break,
+                _ => end + 1,
+            };
+            let line = &buf[at..end];
+            if line.len() > MAX_RECORD_BYTES
+                || memchr::memchr(b'"', line).is_some()
+                || line.iter().all(u8::is_ascii_whitespace)
+            {
+                break;
+            }
+            let Some(go_on) = take(line, self.line + taken as u64 + 1) else {
+                break;
+            };
+            taken += 1;
+            at = next;
+            if !go_on {
+                break;
+            }
+        }
+        self.line += taken as u64;
+        self.src.consume(at);
+        self.bytes_read += at as u64;
+        Ok(taken)
+    }
+
     /// The field delimiter.
     #[must_use]
     pub fn delimiter(&self) -> u8 {

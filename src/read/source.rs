@@ -197,6 +197,23 @@ impl EntrySource {
         }
     }
 
+    /// The simple CSV records that lie whole in the input buffer, at once (see
+    /// [`BatchReader::next_simple_block`]); always 0 for other formats.
+    ///
+    /// # Errors
+    /// On an I/O error.
+    pub fn next_simple_block(
+        &mut self,
+        text: &mut String,
+        max: usize,
+        place: impl FnMut(u64, std::ops::Range<usize>, std::ops::Range<usize>, u64),
+    ) -> Result<usize> {
+        match self {
+            EntrySource::Csv(r) => r.next_simple_block(text, max, place),
+            EntrySource::Jsonl(_) | EntrySource::Fhir(_) => Ok(0),
+        }
+    }
+
     /// What was read, and how.
     #[must_use]
     pub fn description(&self) -> &str {
