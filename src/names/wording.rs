@@ -177,10 +177,18 @@ pub fn salt_slip(word: &str) -> Option<(&'static str, usize)> {
     }
     let first = word.as_bytes().first()?;
     let k = super::fuzzy::max_edits(word.len());
+    let letters = letter_set(word.as_bytes());
     normalize::salt_words()
         .iter()
-        .filter(|s| s.as_bytes().first() == Some(first) && s.len().abs_diff(word.len()) <= k)
-        .filter_map(|s| {
+        .zip(salt_letter_sets())
+        // An edit changes at most two letters of the set of letters a word holds: a salt word
+        // whose set differs in more than twice the edits allowed is never within them.
+        .filter(|&(s, &set)| {
+            s.as_bytes().first() == Some(first)
+                && s.len().abs_diff(word.len()) <= k
+                && (letters ^ set).count_ones() as usize <= 2 * k
+        })
+        .filter_map(|(s, _)| {
             let limit = k.min(super::fuzzy::max_edits(s.len()));
             Some((
                 *s,
@@ -188,6 +196,28 @@ pub fn salt_slip(word: &str) -> Option<(&'static str, usize)> {
             ))
         })
         .min_by_key(|&(s, d)| (d, s))
+}
+
+/// The set of letters `a` to `z` a word holds (bit 0 for `a`), with one bit for any other byte.
+fn letter_set(word: &[u8]) -> u32 {
+    word.iter().fold(0, |set, &c| {
+        set | if c.is_ascii_lowercase() {
+            1 << (c - b'a')
+        } else {
+            1 << 26
+        }
+    })
+}
+
+/// [`letter_set`] of each of [`normalize::salt_words`], in its order.
+fn salt_letter_sets() -> &'static [u32] {
+    static SETS: OnceLock<Vec<u32>> = OnceLock::new();
+    SETS.get_or_init(|| {
+        normalize::salt_words()
+            .iter()
+            .map(|s| letter_set(s.as_bytes()))
+            .collect()
+    })
 }
 
 /// The words that name no drug, by their length in bytes.
@@ -226,6 +256,47 @@ fn one_edit(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_letter_set_filter_keeps_every_salt_word_within_the_edits() {
+        // Every salt word with each one-letter slip: the search with its letter-set filter finds
+        // what a search of every salt word finds.
+        let unfiltered = |word: &str| -> Option<(&'static str, usize)> {
+            if word.len() < 5 || normalize::is_salt(word) {
+                return None;
+            }
+            let k = super::super::fuzzy::max_edits(word.len());
+            normalize::salt_words()
+                .iter()
+                .filter(|s| s.as_bytes().first() == word.as_bytes().first())
+                .filter(|s| s.len().abs_diff(word.len()) <= k)
+                .filter_map(|s| {
+                    let limit = k.min(super::super::fuzzy::max_edits(s.len()));
+                    Some((
+                        *s,
+                        super::super::fuzzy::osa_within(word.as_bytes(), s.as_bytes(), limit)?,
+                    ))
+                })
+                .min_by_key(|&(s, d)| (d, s))
+        };
+        let mut checked = 0;
+        for salt in normalize::salt_words() {
+            let b = salt.as_bytes();
+            for i in 1..b.len() {
+                let mut variants = vec![[&b[..i], &b[i + 1..]].concat()];
+                for c in [b'a', b'e', b'x', b'z'] {
+                    variants.push([&b[..i], &[c], &b[i + 1..]].concat());
+                    variants.push([&b[..i], &[c], &b[i..]].concat());
+                }
+                for v in variants {
+                    let v = String::from_utf8(v).unwrap_or_default();
+                    assert_eq!(salt_slip(&v), unfiltered(&v), "{v}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
     use crate::names::vocab::Vocabulary;
 
     #[test]
@@ -371,6 +442,7 @@ mod tests {
         assert_eq!(salt_slip("sucinate"), Some(("succinate", 1)));
         assert_eq!(salt_slip("potasium"), Some(("potassium", 1)));
         assert_eq!(salt_slip("hdyroxide"), Some(("hydroxide", 1)));
+        assert_eq!(salt_slip("hydrochoride"), Some(("hydrochloride", 1)));
         // A salt word itself, a word too short, too far, or of another first letter.
         assert_eq!(salt_slip("sodium"), None);
         assert_eq!(salt_slip("sodm"), None);
