@@ -208,11 +208,20 @@ pub(super) fn render<W: Write>(
                 .findings
                 .iter()
                 .map(|f| {
-                    if f.ingredient.is_empty() {
+                    // A clear entry's note (a drink with quinine in it, words left unmatched)
+                    // and an unrecognized entry's nearest names are shown with it.
+                    let mut s = if f.ingredient.is_empty() {
                         f.note.clone()
-                    } else {
+                    } else if f.note.is_empty() {
                         f.ingredient.clone()
+                    } else {
+                        format!("{} ({})", f.ingredient, f.note)
+                    };
+                    if group == Group::Unrecognized && !f.candidates.is_empty() {
+                        s.push_str("; nearest names: ");
+                        s.push_str(&f.candidates);
                     }
+                    s
                 })
                 .collect();
             let _ = writeln!(

@@ -348,6 +348,20 @@ fn compact(text: &mut String, kb: &Kb, items: &[Item], view: &View, p: &Paint) {
             );
             text.push_str(&truncate(&line, width));
             text.push('\n');
+            // What a pharmacist should still read: a clear entry's note (a drink with quinine in
+            // it, words left unmatched) and an unrecognized entry's nearest names.
+            for f in &item.findings {
+                if group == Group::Clear && !f.note.is_empty() {
+                    push(text, "    ", "      ", &escape_cell(&f.note));
+                } else if group == Group::Unrecognized && !f.candidates.is_empty() {
+                    push(
+                        text,
+                        "    Nearest names: ",
+                        "      ",
+                        &escape_cell(&f.candidates),
+                    );
+                }
+            }
             continue;
         }
         if last.is_some() {

@@ -242,3 +242,16 @@ fn chromium_prints_each_patient_of_a_summary_on_its_own_page() {
         assert_eq!(on, 1, "{id} is on {on} pages");
     }
 }
+
+#[test]
+fn a_clear_row_carries_its_note_and_an_unrecognized_row_its_nearest_names() {
+    let page = html(&["check", "tonic water", "quinestrol"]);
+    let row = |input: &str| {
+        page.lines()
+            .find(|l| l.starts_with("<tr><td>") && l.contains(input))
+            .unwrap()
+            .to_owned()
+    };
+    assert!(row("tonic water").contains("holds quinine"), "{page}");
+    assert!(row("quinestrol").contains("nearest names: "), "{page}");
+}

@@ -279,3 +279,33 @@ fn batch_table_refuses_more_than_a_hundred_thousand_entries_with_a_hint() {
         .stderr(predicate::str::contains("at most 100000 entries"))
         .stderr(predicate::str::contains("--format csv"));
 }
+
+#[test]
+fn a_clear_entry_shows_its_note_and_an_unrecognized_one_its_nearest_names() {
+    let text = table_at(80, &["tonic water", "quinestrol", "metformin"]);
+    // The drink's quinine line is under its clear row, not only in the CSV.
+    let drink = text
+        .lines()
+        .position(|l| l.contains("row 1: tonic water"))
+        .unwrap();
+    let below: String = text.lines().skip(drink + 1).take(2).collect();
+    assert!(below.contains("holds quinine"), "{text}");
+    // The nearest name a pharmacist should look at, with its score.
+    let unknown = text
+        .lines()
+        .position(|l| l.contains("row 2: quinestrol"))
+        .unwrap();
+    let next = text.lines().nth(unknown + 1).unwrap();
+    assert!(next.trim_start().starts_with("Nearest names: "), "{text}");
+    // A clear entry with nothing to add is one line.
+    let plain = text
+        .lines()
+        .position(|l| l.contains("row 3: metformin"))
+        .unwrap();
+    assert!(
+        text.lines()
+            .nth(plain + 1)
+            .is_none_or(|l| !l.starts_with("    ")),
+        "{text}"
+    );
+}
