@@ -710,6 +710,8 @@ fn unknown_run(
     nearest: &mut Vec<Candidate>,
 ) {
     let (mut key, mut spaced) = (String::new(), String::new());
+    // An acid word in the entry (`ácido`, `acide`) says that a word ending as an acid's name is one.
+    let acid_named = run.tokens.iter().any(|t| is_acid_word(&t.text));
     let mut s = run.start;
     'outer: while s < run.end {
         let mut weak: Vec<Candidate> = Vec::new();
@@ -729,6 +731,7 @@ fn unknown_run(
             // the word (`lasiks` is one letter from LASIK, and sounds as Lasix).
             if single
                 && (wording::is_wording(&key)
+                    || is_acid_word(&key)
                     || (wording::near_not_a_drug(&key) && !sounds_like_a_name(lex, &key)))
             {
                 continue;
@@ -746,7 +749,7 @@ fn unknown_run(
                         None
                     }
                 })
-                .or_else(|| single.then(|| acid(lex, &key, text)).flatten())
+                .or_else(|| single.then(|| acid(lex, &key, text, acid_named)).flatten())
                 .or_else(|| ending(lex, &key, text))
                 .or_else(|| {
                     if french {
@@ -772,7 +775,11 @@ fn unknown_run(
             }
         }
         let word = &run.tokens[s].text;
-        if !run.soft[s] && word.len() > 1 && !wording::is_wording(word) && !wording::is_french(word)
+        if !run.soft[s]
+            && word.len() > 1
+            && !wording::is_wording(word)
+            && !wording::is_french(word)
+            && !is_acid_word(word)
         {
             // A word too far from every name for a guess still shows the nearest names, one
             // edit beyond its limit, for a person to look at (`laxis`: Lasix); never a slip for
@@ -802,6 +809,10 @@ fn unknown_run(
 /// drug's name or a word of a target's name as to the salt word (`hydroxzine` is hydroxyzine,
 /// `saccaratx` the Italian `ferro saccarato`).
 fn salt_slip(lex: &Lexicon, key: &str) -> Option<&'static str> {
+    // A German acid name (`Acetylsalicylsäure`) is read by [`acid`], not as a slip for a salt.
+    if key.ends_with("saure") || key.ends_with("saeure") {
+        return None;
+    }
     let (salt, edits) = wording::salt_slip(key)?;
     if lex.starts_a_target_name(key) || lex.near_a_target_word(key, edits) {
         return None;
@@ -819,26 +830,60 @@ fn sounds_like_a_name(lex: &Lexicon, key: &str) -> bool {
     lex.fuzzy_hits(key).iter().any(|h| h.distance < 1.0)
 }
 
-/// An acid written without the word `acid` (`ethacrynic`, `valproic`, `folic`), or in French,
-/// Spanish or Italian (`acide étacrynique`, `ácido fólico`): the name with it.
-fn acid(lex: &Lexicon, key: &str, text: &str) -> Option<Hit> {
+/// The word `acid` in the languages whose acid names [`acid`] reads (French, Spanish, Italian,
+/// Portuguese, Latin): part of the name's wording, never a drug or an unmatched word of its own.
+const ACID_WORDS: [&str; 4] = ["acid", "acide", "acido", "acidum"];
+
+fn is_acid_word(word: &str) -> bool {
+    ACID_WORDS.contains(&word)
+}
+
+/// An acid written without the word `acid` (`ethacrynic`, `valproic`, `folic`), in French,
+/// Spanish, Italian or Latin (`acide étacrynique`, `ácido fólico`, `acidum folicum`), or in
+/// German with the acid word glued on (`Etacrynsäure`, `Folsäure`): the name with it. When no
+/// name is spelled so and the entry says it is an acid (an acid word beside it, or the German
+/// ending), the acid's name is looked for within the word's edit limit, so that another
+/// language's spelling (`ácido etacrínico`: i for y) finds it; a weak likeness finds nothing.
+fn acid(lex: &Lexicon, key: &str, text: &str, acid_named: bool) -> Option<Hit> {
     if key.len() < 6 {
         return None;
     }
-    let stem = key
-        .strip_suffix("ique")
+    let glued = key
+        .strip_suffix("saeure")
+        .or_else(|| key.strip_suffix("saure"));
+    let stem = glued
+        .or_else(|| key.strip_suffix("ique"))
+        .or_else(|| key.strip_suffix("icum"))
         .or_else(|| key.strip_suffix("ico"))
         .or_else(|| key.strip_suffix("ic"))?;
-    let id = lex.lookup(&format!("{stem}ic acid"))?;
-    Some(Hit {
-        text: text.to_owned(),
-        name: id,
-        how: How::Ending,
-        score: key.len() as f32 / (key.len() + 5) as f32,
-        runner_up: None,
-        review: Vec::new(),
-        suffix: None,
-    })
+    if stem.len() < 3 {
+        return None;
+    }
+    let name = format!("{stem}ic acid");
+    if let Some(id) = lex.lookup(&name) {
+        return Some(Hit {
+            text: text.to_owned(),
+            name: id,
+            how: How::Ending,
+            score: key.len() as f32 / (key.len() + 5) as f32,
+            runner_up: None,
+            review: Vec::new(),
+            suffix: None,
+        });
+    }
+    if !(acid_named || glued.is_some()) {
+        return None;
+    }
+    let compact = format!("{stem}icacid");
+    let limit = EditLimit {
+        edits: super::fuzzy::max_edits(key.len()),
+        single: true,
+    };
+    match fuzzy_weighed(lex, &compact, text, limit) {
+        // Only an acid's name: the search reads the whole name, not the word's own spelling.
+        Fuzzy::Match(hit) if lex.name(hit.name).key.ends_with("acid") => Some(hit),
+        _ => None,
+    }
 }
 
 /// Words ending in a glued salt (`chininsulfat`, `quininesulfate`): the stem alone is a name.
@@ -1196,6 +1241,31 @@ mod tests {
             .iter()
             .map(|h| (l.name(h.name).display.to_lowercase(), h.how.as_str()))
             .collect()
+    }
+
+    #[test]
+    fn an_acid_s_name_in_another_language_is_found_only_when_the_entry_says_it_is_an_acid() {
+        let l = lex();
+        let displays = |text: &str| -> Vec<String> {
+            resolve(l, text)
+                .hits
+                .iter()
+                .map(|h| l.name(h.name).display.to_lowercase())
+                .collect()
+        };
+        // The acid word beside it, the German ending, the Latin ending.
+        for text in ["ácido etacrínico", "Etacrynsäure", "acidum etacrynicum"] {
+            assert!(
+                displays(text).iter().any(|d| d.contains("acid")),
+                "{text}: {:?}",
+                displays(text)
+            );
+        }
+        // No acid word: a slip is not dressed up as the acid's name, and the acid word alone
+        // is no unmatched word.
+        let alone = resolve(l, "etacrinico");
+        assert!(alone.hits.iter().all(|h| !h.review.is_empty()), "{alone:?}");
+        assert!(resolve(l, "ácido fólico").unmatched.is_empty());
     }
 
     #[test]
