@@ -810,7 +810,7 @@ fn unknown_run(
 /// `saccaratx` the Italian `ferro saccarato`).
 fn salt_slip(lex: &Lexicon, key: &str) -> Option<&'static str> {
     // A German acid name (`Acetylsalicylsäure`) is read by [`acid`], not as a slip for a salt.
-    if key.ends_with("saure") || key.ends_with("saeure") {
+    if german_acid_stem(key).is_some() {
         return None;
     }
     let (salt, edits) = wording::salt_slip(key)?;
@@ -838,6 +838,13 @@ fn is_acid_word(word: &str) -> bool {
     ACID_WORDS.contains(&word)
 }
 
+/// The stem of a German acid name, the acid word glued on and its `ä` folded (`etacrynsaure`:
+/// `etacryn`).
+fn german_acid_stem(key: &str) -> Option<&str> {
+    key.strip_suffix("saeure")
+        .or_else(|| key.strip_suffix("saure"))
+}
+
 /// An acid written without the word `acid` (`ethacrynic`, `valproic`, `folic`), in French,
 /// Spanish, Italian or Latin (`acide étacrynique`, `ácido fólico`, `acidum folicum`), or in
 /// German with the acid word glued on (`Etacrynsäure`, `Folsäure`): the name with it. When no
@@ -848,9 +855,7 @@ fn acid(lex: &Lexicon, key: &str, text: &str, acid_named: bool) -> Option<Hit> {
     if key.len() < 6 {
         return None;
     }
-    let glued = key
-        .strip_suffix("saeure")
-        .or_else(|| key.strip_suffix("saure"));
+    let glued = german_acid_stem(key);
     let stem = glued
         .or_else(|| key.strip_suffix("ique"))
         .or_else(|| key.strip_suffix("icum"))

@@ -1013,32 +1013,16 @@ fn both_utf8(
     Some((field(sa)?, field(sb)?))
 }
 
-/// Where fields `a` and `b` lie in a line without quotes, if it has exactly `width` fields.
+/// Where fields `a` and `b` lie in a line without quotes, if it has exactly `width` fields
+/// ([`simple_spans`] without its ASCII answer).
 fn two_spans(
     line: &[u8],
     delimiter: u8,
     a: usize,
     b: usize,
     width: usize,
-) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
-    let (mut sa, mut sb) = (None, None);
-    let mut start = 0;
-    let mut field = 0;
-    let ends = memchr::memchr_iter(delimiter, line).chain(std::iter::once(line.len()));
-    for end in ends {
-        if field == a {
-            sa = Some(start..end);
-        }
-        if field == b {
-            sb = Some(start..end);
-        }
-        field += 1;
-        start = end + 1;
-    }
-    if width != 0 && field != width {
-        return None;
-    }
-    Some((sa?, sb?))
+) -> Option<(Range<usize>, Range<usize>)> {
+    simple_spans(line, delimiter, a, b, width).map(|(sa, sb, _)| (sa, sb))
 }
 
 /// Where fields `a` and `b` lie in a line without quotes, if it has exactly `width` fields, and
