@@ -194,6 +194,77 @@ pub fn is_complex_word(word: &str) -> bool {
     )
 }
 
+/// Iron, as other languages and Latin write it where it is complexed with sucrose.
+fn is_iron_word(word: &str) -> bool {
+    matches!(
+        word,
+        "iron"
+            | "fer"
+            | "eisen"
+            | "hierro"
+            | "ferro"
+            | "ferrum"
+            | "ferri"
+            | "ferric"
+            | "ferrique"
+            | "ferrico"
+    )
+}
+
+/// Sucrose and its saccharate, as other languages and Latin write them.
+fn is_sucrose_word(word: &str) -> bool {
+    matches!(
+        word,
+        "sucrose"
+            | "saccharose"
+            | "sacarosa"
+            | "saccarosio"
+            | "sacarose"
+            | "saccharate"
+            | "saccharas"
+            | "saccharatum"
+            | "saccharated"
+            | "sacarato"
+            | "saccarato"
+    )
+}
+
+/// A word for iron next to a word for sucrose, either way round and with only an iron complex's
+/// words between them ([`is_complex_word`]), is written `iron` and `sucrose`: `fer saccharose`,
+/// `saccharose de fer`, `iron saccharose`, `ferrum saccharatum` are iron sucrose, as `iron sucrose`
+/// is. Apart, neither word is changed: a saccharate alone is a salt (`dextroamphetamine
+/// saccharate`), and `fer` alone is any iron. For entries only: names are indexed as they are
+/// written, so that a misspelling of one (`ferrisaccharat`) is still found near it.
+pub fn name_iron_beside_sucrose(tokens: &mut [Token]) {
+    let mut last: Option<(usize, bool)> = None;
+    for i in 0..tokens.len() {
+        let text = tokens[i].text.as_str();
+        let this = if is_iron_word(text) {
+            Some(true)
+        } else if is_sucrose_word(text) {
+            Some(false)
+        } else {
+            if !is_complex_word(text) {
+                last = None;
+            }
+            continue;
+        };
+        if let (Some(iron), Some((j, other))) = (this, last)
+            && iron != other
+        {
+            for k in [i, j] {
+                let name = if (k == i) == iron { "iron" } else { "sucrose" };
+                let t = &tokens[k];
+                tokens[k] = Token {
+                    bracketed: t.bracketed,
+                    ..token(name, t.after_gap)
+                };
+            }
+        }
+        last = this.map(|iron| (i, iron));
+    }
+}
+
 /// The anion of an element's salt, written after the element's symbol.
 fn is_anion(word: &str) -> bool {
     matches!(
@@ -915,6 +986,35 @@ mod tests {
         // After a number, mg is milligrams.
         assert_eq!(words("metformin 500 mg citrate"), "metformin citrate");
         assert_eq!(words("mg"), "");
+    }
+
+    #[test]
+    fn iron_beside_sucrose_is_iron_sucrose_in_every_language_and_apart_neither_word_changes() {
+        let words = |text: &str| {
+            let mut n = normalize(text);
+            name_iron_beside_sucrose(&mut n.tokens);
+            n.joined()
+        };
+        assert_eq!(words("fer saccharose 20 mg/ml"), "iron sucrose");
+        assert_eq!(words("saccharose de fer"), "sucrose iron");
+        assert_eq!(words("iron saccharose"), "iron sucrose");
+        assert_eq!(words("ferro saccarosio"), "iron sucrose");
+        assert_eq!(words("ferrum saccharatum"), "iron sucrose");
+        assert_eq!(
+            words("Eisen(III)-hydroxid-Saccharose-Komplex"),
+            "iron iii hydroxid sucrose komplex"
+        );
+        // Apart, or with another word between, nothing changes.
+        assert_eq!(
+            words("dextroamphetamine saccharate"),
+            "dextroamphetamine saccharate"
+        );
+        assert_eq!(words("fer"), "fer");
+        assert_eq!(words("saccharose"), "saccharose");
+        assert_eq!(
+            words("sodium ferric gluconate complex in sucrose"),
+            "sodium ferric gluconate complex sucrose"
+        );
     }
 
     #[test]

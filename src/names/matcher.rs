@@ -119,6 +119,7 @@ struct Placed {
 #[must_use]
 pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     let mut norm = normalize::normalize(text);
+    normalize::name_iron_beside_sucrose(&mut norm.tokens);
     if let Some(t) = norm
         .tokens
         .iter()
