@@ -16,8 +16,11 @@ pub const MIN_SKELETON: usize = 5;
 /// The shortest skeleton from which one consonant may be missing or extra.
 pub const MIN_SKELETON_EDIT: usize = 6;
 
-/// The most letters a candidate's name may differ in length from the word.
-const MAX_LENGTH_GAP: usize = 3;
+/// The most letters a candidate's name may differ in length from the word: three, and a quarter
+/// of the longer of the two from sixteen letters on (a dropped syllable of `hydrochlorothiazide`).
+fn max_length_gap(a: usize, b: usize) -> usize {
+    (a.max(b) / 4).max(3)
+}
 
 fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
@@ -213,7 +216,7 @@ impl<'a> SkeletonIndex<'a> {
         found.retain(|&v| {
             let key = key_of(v);
             first_letters_agree(word, key)
-                && word.len().abs_diff(key.len()) <= MAX_LENGTH_GAP
+                && word.len().abs_diff(key.len()) <= max_length_gap(word.len(), key.len())
                 && close(&s, &skeleton(key))
         });
         found
@@ -276,7 +279,7 @@ mod tests {
                     s.len() >= MIN_SKELETON
                         && ns.len() >= MIN_SKELETON
                         && first_letters_agree(&word, n)
-                        && word.len().abs_diff(n.len()) <= MAX_LENGTH_GAP
+                        && word.len().abs_diff(n.len()) <= max_length_gap(word.len(), n.len())
                         && close(&s, &ns)
                 })
                 .collect();
