@@ -467,6 +467,7 @@ const NOISE: &[&str] = &[
     "biw",
     "blood",
     "bottle",
+    "box",
     "bp",
     "breakfast",
     "breezhaler",
