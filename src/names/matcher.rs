@@ -193,6 +193,7 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         }
     }
     hits.sort_by_key(|p| p.pos);
+    drop_drugs_named_as_groups(lex, tokens, &mut hits, &mut unmatched);
     let condition = condition_word(text);
     drop_condition_products(lex, tokens, &mut hits);
     let condition_group = drop_groups(lex, &mut hits, condition.is_some());
@@ -257,12 +258,60 @@ fn drop_groups(lex: &Lexicon, hits: &mut Vec<Placed>, condition: bool) -> Option
     dropped
 }
 
+/// Words that, right after a substance, name the drugs acting on it rather than the substance:
+/// `angiotensin ii receptor blockers`, `vitamin k antagonists`, `dopamine agonists`, `calcium
+/// channel blockers`, `serotonin reuptake inhibitors`.
+fn is_action_word(word: &str) -> bool {
+    matches!(
+        word,
+        "receptor"
+            | "receptors"
+            | "channel"
+            | "reuptake"
+            | "blocker"
+            | "blockers"
+            | "blocking"
+            | "inhibitor"
+            | "inhibitors"
+            | "antagonist"
+            | "antagonists"
+            | "agonist"
+            | "agonists"
+            | "modulator"
+            | "modulators"
+    )
+}
+
+/// A vocabulary drug named right before an action word ([`is_action_word`]) is a group of other
+/// drugs (`Angiotensin II receptor blockers (ARBs) and diuretics`, WHO ATC C09DA, is no
+/// angiotensin II): it is dropped and its words are reported unmatched, so that the entry's other
+/// names (the diuretics) still count and a group alone is unrecognized, never a drug `clear`. A
+/// target is kept: a target's own group names are aliases, read before this.
+fn drop_drugs_named_as_groups(
+    lex: &Lexicon,
+    tokens: &[Token],
+    hits: &mut Vec<Placed>,
+    unmatched: &mut Vec<String>,
+) {
+    hits.retain(|p| {
+        let end = p.pos + p.len;
+        let named_as_group = lex.origin(p.hit.name) == Origin::Vocabulary
+            && !involves_target(lex, p.hit.name)
+            && tokens.get(end).is_some_and(|t| is_action_word(&t.text));
+        if named_as_group {
+            unmatched.extend(tokens[p.pos..=end].iter().map(|t| t.text.clone()));
+        }
+        !named_as_group
+    });
+}
+
 /// Words that give a drug intravenously (`IV`, `infusion`, `injection`).
 fn is_intravenous(word: &str) -> bool {
     matches!(
         word,
         "iv" | "intravenous"
             | "intravenously"
+            | "parenteral"
             | "infusion"
             | "infusions"
             | "injection"
@@ -559,9 +608,15 @@ fn phrase_pass(
             continue;
         };
         covered[i..i + len].iter_mut().for_each(|c| *c = true);
-        // Salt words right after a bare ingredient belong to it: `atorvastatin calcium`.
+        // Salt words right after a bare ingredient belong to it: `atorvastatin calcium`, unless
+        // the salt word opens a longer name of its own (`low-ceiling diuretics and potassium-
+        // sparing agents`).
         let mut end = i + len;
-        while end < tokens.len() && !covered[end] && tokens[end].kind == TokenKind::Salt {
+        while end < tokens.len()
+            && !covered[end]
+            && tokens[end].kind == TokenKind::Salt
+            && !opens_a_longer_name(lex, &tokens[end..], &mut key, &mut other)
+        {
             covered[end] = true;
             hit.text.push(' ');
             hit.text.push_str(&tokens[end].text);
@@ -577,6 +632,21 @@ fn phrase_pass(
         });
         i = end;
     }
+}
+
+/// Whether a name of two words or more, one of them no salt word, starts `tokens`.
+fn opens_a_longer_name(
+    lex: &Lexicon,
+    tokens: &[Token],
+    key: &mut String,
+    other: &mut String,
+) -> bool {
+    let longest = lex.max_words().min(tokens.len());
+    (2..=longest).any(|len| {
+        let window = &tokens[..len];
+        window.iter().any(|t| t.kind == TokenKind::Word)
+            && phrase(lex, window, key, other).is_some()
+    })
 }
 
 fn phrase(lex: &Lexicon, window: &[Token], key: &mut String, other: &mut String) -> Option<Hit> {
