@@ -119,6 +119,9 @@ struct Placed {
 #[must_use]
 pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     let mut norm = normalize::normalize(text);
+    // The normalized text as written, shown to people (`fer saccharose`), before iron beside
+    // sucrose is read as `iron sucrose`.
+    let normalized = norm.joined();
     normalize::name_iron_beside_sucrose(&mut norm.tokens);
     if let Some(t) = norm
         .tokens
@@ -126,7 +129,7 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
         .find(|t| wording::is_not_a_medicine(&t.text))
     {
         return Resolution {
-            normalized: norm.joined(),
+            normalized,
             not_a_medicine: Some(t.text.clone()),
             ..Resolution::default()
         };
@@ -137,7 +140,6 @@ pub fn resolve(lex: &Lexicon, text: &str) -> Resolution {
     // A word no name covers that is a slip for a salt word is that salt word (`sertraline
     // hydrochoride`, `losartan potasium`, `ferric hydroxiae sucrose complex`), never a drug of
     // its own (Hydro-ride, potassium chloride); the names are read again with it.
-    let normalized = norm.joined();
     let mut slips = false;
     for (t, _) in norm.tokens.iter_mut().zip(&covered).filter(|(_, c)| !**c) {
         if t.kind == TokenKind::Word
@@ -293,16 +295,34 @@ fn drop_drugs_named_as_groups(
     hits: &mut Vec<Placed>,
     unmatched: &mut Vec<String>,
 ) {
+    let before = hits.len();
     hits.retain(|p| {
-        let end = p.pos + p.len;
-        let named_as_group = lex.origin(p.hit.name) == Origin::Vocabulary
-            && !involves_target(lex, p.hit.name)
-            && tokens.get(end).is_some_and(|t| is_action_word(&t.text));
-        if named_as_group {
-            unmatched.extend(tokens[p.pos..=end].iter().map(|t| t.text.clone()));
+        // The action word next, or after a short qualifier (`histamine h2 receptor antagonist`).
+        let next = p.pos + p.len;
+        let action = (next..(next + 2).min(tokens.len()))
+            .take_while(|&j| j == next || tokens[next].text.len() <= 2)
+            .find(|&j| is_action_word(&tokens[j].text));
+        let named_as_group = action.is_some()
+            && lex.origin(p.hit.name) == Origin::Vocabulary
+            && !involves_target(lex, p.hit.name);
+        if let (true, Some(end)) = (named_as_group, action) {
+            for t in &tokens[p.pos..=end] {
+                if !unmatched.contains(&t.text) {
+                    unmatched.push(t.text.clone());
+                }
+            }
         }
         !named_as_group
     });
+    if hits.len() < before {
+        // In the entry's order (`dopamine agonist`, not `agonist dopamine`).
+        unmatched.sort_by_key(|w| {
+            tokens
+                .iter()
+                .position(|t| &t.text == w)
+                .unwrap_or(usize::MAX)
+        });
+    }
 }
 
 /// Words that give a drug intravenously (`IV`, `infusion`, `injection`).
